@@ -1,0 +1,53 @@
+namespace Mdev.Core;
+
+/// <summary>
+/// A device in the simulated driver-core device tree (<c>struct device</c>): what a vendor driver registers as an mdev
+/// parent, e.g. <c>/sys/devices/pci0000:00/0000:00:02.0</c> on bus <c>pci</c> bound to <c>i915</c>, or
+/// <c>/sys/devices/virtual/mtty/mtty</c> of class <c>mtty</c>. Created with <see cref="MdevCore.AddDevice"/>.
+/// </summary>
+public sealed class Device
+{
+    internal Device(MdevCore core, string sysfsPath, string? bus, string? deviceClass, string? driver)
+    {
+        Core = core;
+        SysfsPath = sysfsPath;
+        Name = Sysfs.SysfsPath.NameOf(sysfsPath);
+        Bus = bus;
+        Class = deviceClass;
+        Driver = driver;
+    }
+
+    /// <summary>The device name (<c>dev_name()</c>), the last component of its path, e.g. <c>0000:00:02.0</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The absolute sysfs path of its directory, e.g. <c>/sys/devices/virtual/mtty/mtty</c>.</summary>
+    public string SysfsPath { get; }
+
+    /// <summary>The kernel's DEVPATH: the sysfs path without <c>/sys</c>.</summary>
+    public string DevPath => SysfsPath[Sysfs.SysfsPath.Root.Length..];
+
+    /// <summary>The bus it sits on (<c>pci</c>, <c>css</c>, <c>matrix</c>), or null.</summary>
+    public string? Bus { get; }
+
+    /// <summary>Its class (<c>mtty</c>, <c>mdpy</c>), or null.</summary>
+    public string? Class { get; }
+
+    /// <summary>The name of the driver bound to it (<c>i915</c>, <c>vfio_ccw</c>), or null.</summary>
+    public string? Driver { get; }
+
+    /// <summary>
+    /// <c>dev_driver_string()</c>: the bound driver's name, else the bus name, else the class name, else empty. It is the
+    /// prefix of every type directory (<c>mtty-1</c>, <c>i915-GVTg_V5_4</c>).
+    /// </summary>
+    public string DriverString => Driver ?? Bus ?? Class ?? string.Empty;
+
+    /// <summary>The SUBSYSTEM of its uevents: the bus, else the class.</summary>
+    public string? Subsystem => Bus ?? Class;
+
+    internal MdevCore Core { get; }
+
+    internal bool Deleted { get; set; }
+
+    /// <inheritdoc />
+    public override string ToString() => SysfsPath;
+}

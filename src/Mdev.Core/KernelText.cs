@@ -1,0 +1,111 @@
+namespace Mdev.Core;
+
+/// <summary>The kernel's text parsers that sysfs stores use, reproduced rule for rule.</summary>
+internal static class KernelText
+{
+    /// <summary>UUID_STRING_LEN.</summary>
+    public const int UuidStringLength = 36;
+
+    /// <summary>
+    /// <c>kstrtoul(s, 0, &amp;v)</c>: an optional <c>+</c>; base from the prefix (<c>0x</c>/<c>0X</c> followed by a hex digit →
+    /// 16, a leading <c>0</c> → 8, else 10); at least one digit; one optional trailing newline; nothing else.
+    /// </summary>
+    /// <returns>0 on success, <c>EINVAL</c> for a malformed number, <c>ERANGE</c> on overflow.</returns>
+    public static Errno ParseUnsignedLong(ReadOnlySpan<char> s, out ulong value)
+    {
+        value = 0;
+        if (s.Length > 0 && s[0] == '+')
+        {
+            s = s[1..];
+        }
+
+        uint radix = 10;
+        if (s.Length > 0 && s[0] == '0')
+        {
+            if (s.Length > 2 && (s[1] == 'x' || s[1] == 'X') && char.IsAsciiHexDigit(s[2]))
+            {
+                radix = 16;
+                s = s[2..];
+            }
+            else
+            {
+                radix = 8;
+            }
+        }
+
+        int i = 0;
+        bool overflow = false;
+        for (; i < s.Length; i++)
+        {
+            uint digit;
+            char c = s[i];
+            if (c is >= '0' and <= '9')
+            {
+                digit = (uint)(c - '0');
+            }
+            else if (char.IsAsciiHexDigit(c))
+            {
+                digit = (uint)(char.ToLowerInvariant(c) - 'a' + 10);
+            }
+            else
+            {
+                break;
+            }
+
+            if (digit >= radix)
+            {
+                break;
+            }
+
+            if (value > (ulong.MaxValue - digit) / radix)
+            {
+                overflow = true;
+            }
+
+            value = unchecked((value * radix) + digit);
+        }
+
+        if (i == 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        if (overflow)
+        {
+            return Errno.ERANGE;
+        }
+
+        s = s[i..];
+        if (s.Length > 0 && s[0] == '\n')
+        {
+            s = s[1..];
+        }
+
+        return s.Length == 0 ? 0 : Errno.EINVAL;
+    }
+
+    /// <summary>
+    /// <c>guid_parse()</c> on the first 36 characters: dashes exactly at 8, 13, 18 and 23, hex digits (either case)
+    /// elsewhere. Anything after the 36th character is the caller's business.
+    /// </summary>
+    public static bool TryParseUuid(ReadOnlySpan<char> text, out Guid uuid)
+    {
+        uuid = Guid.Empty;
+        if (text.Length < UuidStringLength)
+        {
+            return false;
+        }
+
+        text = text[..UuidStringLength];
+        for (int i = 0; i < UuidStringLength; i++)
+        {
+            bool dash = i is 8 or 13 or 18 or 23;
+            if (dash ? text[i] != '-' : !char.IsAsciiHexDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return Guid.TryParseExact(text, "D", out uuid);
+    }
+}

@@ -1,0 +1,354 @@
+using Mdev.Core.Sysfs;
+
+namespace Mdev.Core;
+
+public sealed partial class MdevCore
+{
+    private readonly Lock _mdevListLock = new();
+    private readonly Dictionary<Guid, MdevDevice> _mdevs = [];
+
+    /// <summary>Every mdev device of this core that is active now.</summary>
+    public IReadOnlyList<MdevDevice> Devices
+    {
+        get
+        {
+            lock (_mdevListLock)
+            {
+                return _mdevs.Values.Where(d => d.State == MdevDeviceState.Active).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Finds an mdev device by UUID, in any state but gone.</summary>
+    /// <param name="uuid">The UUID.</param>
+    /// <returns>The device, or null.</returns>
+    public MdevDevice? FindDevice(Guid uuid)
+    {
+        lock (_mdevListLock)
+        {
+            return _mdevs.GetValueOrDefault(uuid);
+        }
+    }
+
+    /// <summary>
+    /// Creates an mdev device, exactly as writing its UUID to the type's <c>create</c> file does (spec §2.2, in order):
+    /// global duplicate check (<c>EEXIST</c>), core pool (<c>EUSERS</c>), parent going away (<c>ENODEV</c>), device
+    /// directory and bus link, the vendor's <see cref="ParentOps.Create"/>, binding to the mdev bus driver and its
+    /// probe, the vendor's per-device attributes, the type links. Sends <c>add</c> then <c>bind</c> once it succeeded.
+    /// </summary>
+    /// <param name="type">A type of one of this core's parents.</param>
+    /// <param name="uuid">The device's UUID.</param>
+    /// <returns>The active device.</returns>
+    /// <exception cref="MdevException">The errno of the failed step (the vendor's and the probe's passed through). A failure at any step leaves no sysfs node, no pool slot and no uevent.</exception>
+    public MdevDevice CreateMdevDevice(MdevType type, Guid uuid)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        CheckOwn(type.Parent.Device);
+        var parent = type.Parent;
+        var ops = parent.Ops;
+        var mdev = new MdevDevice(this, uuid, type);
+        lock (_mdevListLock)
+        {
+            if (_mdevs.ContainsKey(uuid))
+            {
+                throw new MdevException(Errno.EEXIST, $"create on {type.Name}: device {mdev.Name} already exists");
+            }
+
+            _mdevs.Add(uuid, mdev);
+        }
+
+        bool entered = false, tookSlot = false, vendorCreated = false, bound = false;
+        var changes = new SysfsChangeSet(Sysfs);
+        try
+        {
+            if (ops.GetAvailable(type) is null)
+            {
+                parent.TakePoolSlot(type);
+                tookSlot = true;
+            }
+
+            if (!parent.TryEnterOperation())
+            {
+                throw new MdevException(Errno.ENODEV, $"create on {type.Name}: parent {parent.Device.Name} is being unregistered");
+            }
+
+            entered = true;
+            var events = new List<PendingUevent>(2) { new(UeventAction.Add, mdev.DevPath, BusName) };
+
+            // device_add: the directory with the core's files, and the bus link.
+            changes.Directory(mdev.SysfsPath);
+            changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, null, text => RemoveStore(mdev, text));
+            changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, () => UeventShow(mdev.Driver?.Name), text => SynthesizeUevent(mdev.DevPath, BusName, mdev.Driver?.Name, text));
+            changes.Link(mdev.SysfsPath + "/subsystem", BusPath);
+            changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+
+            ops.Create(mdev);
+            vendorCreated = true;
+
+            if (DriverFor(parent) is { } driver)
+            {
+                Bind(mdev, driver);
+                bound = true;
+                events.Add(new(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
+            }
+
+            changes.Groups(mdev.SysfsPath, ops.MdevAttrGroups, mdev);
+            changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+            changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
+
+            mdev.TookPoolSlot = tookSlot;
+            parent.AddChild(mdev);
+            lock (_mdevListLock)
+            {
+                mdev.State = MdevDeviceState.Active;
+            }
+
+            _uevents.Publish(events);
+            Log.DeviceCreated(_logger, mdev.Name, type.Name);
+            return mdev;
+        }
+        catch
+        {
+            if (bound)
+            {
+                Unbind(mdev);
+            }
+
+            if (vendorCreated)
+            {
+                VendorRemove(mdev);
+            }
+
+            changes.Rollback();
+            if (tookSlot)
+            {
+                parent.ReturnPoolSlot();
+            }
+
+            lock (_mdevListLock)
+            {
+                _mdevs.Remove(uuid);
+                mdev.State = MdevDeviceState.Gone;
+            }
+
+            throw;
+        }
+        finally
+        {
+            if (entered)
+            {
+                parent.ExitOperation();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes an mdev device, exactly as writing <c>1</c> to its <c>remove</c> file does (spec §2.3): unknown
+    /// <c>ENODEV</c>, not active <c>EAGAIN</c>, parent going away <c>ENODEV</c>; then, by <see cref="MdevCoreOptions.RemovePolicy"/>,
+    /// the 2016 vendor refusal (<c>EBUSY</c>) or none; then it waits until every user has released the device, calling
+    /// <see cref="ParentOps.Request"/> at once and every <see cref="MdevCoreOptions.RequestInterval"/>; then tears it down
+    /// and sends <c>unbind</c> and <c>remove</c>.
+    /// </summary>
+    /// <param name="uuid">The device's UUID.</param>
+    /// <param name="cancellationToken">Cancels the wait for users (modern policy); the device then stays active.</param>
+    /// <returns>A task that completes when the device is gone.</returns>
+    /// <exception cref="MdevException">The errno of the failed step; the device stays as it was.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled; the device stays active.</exception>
+    public async Task RemoveMdevDeviceAsync(Guid uuid, CancellationToken cancellationToken = default)
+    {
+        MdevDevice? mdev;
+        lock (_mdevListLock)
+        {
+            if (!_mdevs.TryGetValue(uuid, out mdev))
+            {
+                throw new MdevException(Errno.ENODEV, $"remove {uuid:D}: no such mdev device");
+            }
+
+            if (mdev.State != MdevDeviceState.Active)
+            {
+                throw new MdevException(Errno.EAGAIN, $"remove {mdev.Name}: device is {mdev.State.ToString().ToLowerInvariant()}, not active");
+            }
+
+            mdev.State = MdevDeviceState.Removing;
+        }
+
+        var parent = mdev.Parent;
+        if (!parent.TryEnterOperation())
+        {
+            Reactivate(mdev);
+            throw new MdevException(Errno.ENODEV, $"remove {mdev.Name}: parent {parent.Device.Name} is being unregistered");
+        }
+
+        try
+        {
+            bool legacy = Options.RemovePolicy == RemovePolicy.Legacy2016;
+            if (legacy)
+            {
+                try
+                {
+                    parent.Ops.Remove(mdev);
+                }
+                catch (MdevException ex)
+                {
+                    Reactivate(mdev);
+                    throw new MdevException(Errno.EBUSY, $"remove {mdev.Name}: the vendor driver refused ({ex.Errno})", ex);
+                }
+                catch
+                {
+                    Reactivate(mdev);
+                    throw;
+                }
+            }
+
+            try
+            {
+                await WaitForReleaseAsync(mdev, legacy ? CancellationToken.None : cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Reactivate(mdev);
+                throw;
+            }
+
+            var events = new List<PendingUevent>(2);
+            Teardown(mdev, callVendorRemove: !legacy, events);
+            _uevents.Publish(events);
+        }
+        finally
+        {
+            parent.ExitOperation();
+        }
+    }
+
+    /// <summary>Synchronous <see cref="RemoveMdevDeviceAsync"/>: blocks, as a write to <c>remove</c> does, while the device is in use.</summary>
+    /// <param name="uuid">The device's UUID.</param>
+    public void RemoveMdevDevice(Guid uuid) => RemoveMdevDeviceAsync(uuid).GetAwaiter().GetResult();
+
+    /// <summary>The <c>create</c> store: length 36 or 37 (the 37th byte unchecked), then <c>guid_parse</c>, then <see cref="CreateMdevDevice"/>.</summary>
+    private void CreateStore(MdevType type, string text)
+    {
+        if (text.Length < KernelText.UuidStringLength || text.Length > KernelText.UuidStringLength + 1)
+        {
+            throw new MdevException(Errno.EINVAL, $"create on {type.Name}: wrote {text.Length} bytes, a UUID takes 36 (37 with a newline)");
+        }
+
+        if (!KernelText.TryParseUuid(text, out var uuid))
+        {
+            throw new MdevException(Errno.EINVAL, $"create on {type.Name}: '{Printable(text[..KernelText.UuidStringLength])}' is not a UUID");
+        }
+
+        CreateMdevDevice(type, uuid);
+    }
+
+    /// <summary>The <c>remove</c> store: <c>kstrtoul(buf, 0)</c> (<c>EINVAL</c>), 0 is a no-op, then one writer wins.</summary>
+    private void RemoveStore(MdevDevice mdev, string text)
+    {
+        if (KernelText.ParseUnsignedLong(text, out var value) != 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"remove on {mdev.Name}: '{Printable(text)}' is not a number");
+        }
+
+        if (value == 0 || !mdev.TryClaimRemoveFile())
+        {
+            return;
+        }
+
+        try
+        {
+            RemoveMdevDeviceAsync(mdev.Uuid).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            mdev.ReleaseRemoveFileClaim();
+            throw;
+        }
+    }
+
+    private void Reactivate(MdevDevice mdev)
+    {
+        lock (_mdevListLock)
+        {
+            mdev.State = MdevDeviceState.Active;
+        }
+    }
+
+    /// <summary>Waits until no user holds the device, asking them through the vendor's Request at once and every interval.</summary>
+    private async Task WaitForReleaseAsync(MdevDevice mdev, CancellationToken cancellationToken)
+    {
+        var released = mdev.WhenReleased();
+        uint count = 0;
+        while (!released.IsCompleted)
+        {
+            if (count == 0)
+            {
+                Log.RemovalBlocked(_logger, mdev.Name);
+            }
+
+            try
+            {
+                mdev.Parent.Ops.Request(mdev, count);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.RequestFailed(_logger, ex, mdev.Name);
+            }
+
+            count++;
+            try
+            {
+                await released.WaitAsync(Options.RequestInterval, Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                released = mdev.WhenReleased();
+            }
+        }
+    }
+
+    /// <summary>Takes an active, released device apart; never throws (driver and vendor failures are logged).</summary>
+    private void Teardown(MdevDevice mdev, bool callVendorRemove, List<PendingUevent> events)
+    {
+        var parent = mdev.Parent;
+        Sysfs.TryRemove(mdev.Type.SysfsPath + "/devices/" + mdev.Name);
+        Sysfs.TryRemove(mdev.SysfsPath + "/mdev_type");
+        if (Unbind(mdev))
+        {
+            events.Add(new(UeventAction.Unbind, mdev.DevPath, BusName));
+        }
+
+        if (callVendorRemove)
+        {
+            VendorRemove(mdev);
+        }
+
+        Sysfs.TryRemove(BusPath + "/devices/" + mdev.Name);
+        Sysfs.TryRemove(mdev.SysfsPath);
+        parent.RemoveChild(mdev);
+        lock (_mdevListLock)
+        {
+            _mdevs.Remove(mdev.Uuid);
+            mdev.State = MdevDeviceState.Gone;
+        }
+
+        if (mdev.TookPoolSlot)
+        {
+            parent.ReturnPoolSlot();
+        }
+
+        events.Add(new(UeventAction.Remove, mdev.DevPath, BusName));
+        Log.DeviceRemoved(_logger, mdev.Name);
+    }
+
+    private void VendorRemove(MdevDevice mdev)
+    {
+        try
+        {
+            mdev.Parent.Ops.Remove(mdev);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Modern kernels only log a vendor remove failure and go on ("Remove failed: err=%d").
+            Log.VendorRemoveFailed(_logger, ex, mdev.Name, (ex as MdevException)?.Errno.ToString() ?? ex.GetType().Name);
+        }
+    }
+}

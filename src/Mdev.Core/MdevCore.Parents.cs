@@ -1,0 +1,260 @@
+using Mdev.Core.Sysfs;
+
+namespace Mdev.Core;
+
+public sealed partial class MdevCore
+{
+    private static readonly HashSet<string> CoreTypeFiles = ["create", "devices", "name", "device_api", "available_instances", "description"];
+    private static readonly HashSet<string> CoreDeviceFiles = ["remove", "uevent", "subsystem", "driver", "mdev_type", "iommu_group", "power"];
+
+    private readonly Lock _parentListLock = new();
+    private readonly List<MdevParent> _parents = [];
+    private readonly HashSet<Device> _registering = [];
+
+    /// <summary>The registered parents, in registration order.</summary>
+    public IReadOnlyList<MdevParent> Parents
+    {
+        get
+        {
+            lock (_parentListLock)
+            {
+                return _parents.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Finds a registered parent by device name (<c>mtty</c>, <c>0000:00:02.0</c>).</summary>
+    /// <param name="name">The parent device's name.</param>
+    /// <returns>The parent, or null.</returns>
+    public MdevParent? FindParent(string name)
+    {
+        lock (_parentListLock)
+        {
+            return _parents.FirstOrDefault(p => p.Device.Name == name);
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="device"/> as an mdev parent (<c>mdev_register_device</c>/<c>mdev_register_parent</c>):
+    /// adds the vendor's parent attributes, <c>mdev_supported_types/</c> with one directory per type, and
+    /// <c>/sys/class/mdev_bus/&lt;name&gt;</c>; sends <c>change</c> with <c>MDEV_STATE=registered</c>.
+    /// </summary>
+    /// <param name="device">A device of this core's tree.</param>
+    /// <param name="ops">The vendor driver's callbacks.</param>
+    /// <returns>The parent.</returns>
+    /// <exception cref="MdevException">
+    /// <c>EINVAL</c> when <paramref name="ops"/> or the device is missing, no type is given, a type has no name or no
+    /// device API, or an attribute breaks the mode rules; <c>EEXIST</c> when the device is already registered, two
+    /// types share a name, or an attribute name is taken. Nothing is left behind.
+    /// </exception>
+    public MdevParent RegisterParent(Device device, ParentOps ops)
+    {
+        if (device is null || ops is null)
+        {
+            throw new MdevException(Errno.EINVAL, "register parent: device and ops are mandatory");
+        }
+
+        CheckOwn(device);
+        var name = device.Name;
+        var groups = ops.SupportedTypeGroups;
+        if (groups is null || groups.Count == 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"register parent {name}: supported_type_groups is mandatory and empty");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            if (group is null || !SysfsPath.IsValidName(group.Name))
+            {
+                throw new MdevException(Errno.EINVAL, $"register parent {name}: a supported type group has no valid name");
+            }
+
+            if (string.IsNullOrEmpty(group.DeviceApi))
+            {
+                throw new MdevException(Errno.EINVAL, $"register parent {name}: type {group.Name} has no device_api");
+            }
+
+            if (!seen.Add(group.Name))
+            {
+                throw new MdevException(Errno.EEXIST, $"register parent {name}: type {group.Name} is declared twice");
+            }
+
+            if (group.Attributes.FirstOrDefault(a => CoreTypeFiles.Contains(a.Name)) is { } clash)
+            {
+                throw new MdevException(Errno.EEXIST, $"register parent {name}: type attribute {clash.Name} of {group.Name} clashes with the core's");
+            }
+        }
+
+        if (ops.MdevAttrGroups.SelectMany(g => g.Name is null ? g.Attributes.Select(a => a.Name) : [g.Name]).FirstOrDefault(CoreDeviceFiles.Contains) is { } deviceClash)
+        {
+            throw new MdevException(Errno.EEXIST, $"register parent {name}: device attribute {deviceClash} clashes with the core's");
+        }
+
+        if (ops.MaxInstances < 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"register parent {name}: max_instances {ops.MaxInstances} is negative");
+        }
+
+        lock (_parentListLock)
+        {
+            if (device.Deleted)
+            {
+                throw new MdevException(Errno.EINVAL, $"register parent {name}: the device was deleted");
+            }
+
+            if (_registering.Contains(device) || _parents.Any(p => p.Device == device))
+            {
+                throw new MdevException(Errno.EEXIST, $"register parent {name}: already registered");
+            }
+
+            _registering.Add(device);
+        }
+
+        var parent = new MdevParent(device, ops);
+        var changes = new SysfsChangeSet(Sysfs);
+        try
+        {
+            changes.Groups(device.SysfsPath, ops.DevAttrGroups, device);
+            changes.Directory(device.SysfsPath + "/mdev_supported_types");
+            foreach (var type in parent.Types)
+            {
+                AddTypeNodes(changes, type);
+            }
+
+            Sysfs.EnsureDirectory("/sys/class/mdev_bus");
+            try
+            {
+                changes.Link("/sys/class/mdev_bus/" + name, device.SysfsPath);
+            }
+            catch (MdevException ex) when (ex.Errno == Errno.EEXIST)
+            {
+                // class_compat_create_link failure only warns in the kernel.
+                Log.ClassLinkFailed(_logger, name);
+            }
+        }
+        catch
+        {
+            changes.Rollback();
+            lock (_parentListLock)
+            {
+                _registering.Remove(device);
+            }
+
+            throw;
+        }
+
+        lock (_parentListLock)
+        {
+            _registering.Remove(device);
+            _parents.Add(parent);
+        }
+
+        Log.ParentRegistered(_logger, name);
+        _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, new("MDEV_STATE", "registered")));
+        return parent;
+    }
+
+    /// <summary>
+    /// Unregisters a parent (<c>mdev_unregister_parent</c>): from now on creates and removes on it get <c>ENODEV</c>;
+    /// waits for those in flight, removes <c>/sys/class/mdev_bus/&lt;name&gt;</c>, removes every child (each may wait for
+    /// its users, asking them through <see cref="ParentOps.Request"/>), then the types and parent attributes; sends
+    /// <c>change</c> with <c>MDEV_STATE=unregistered</c>. A device that is not registered is a no-op, as in the kernel.
+    /// </summary>
+    /// <param name="device">The parent device.</param>
+    /// <returns>A task that completes when the parent is gone.</returns>
+    public async Task UnregisterParentAsync(Device device)
+    {
+        CheckOwn(device);
+        MdevParent? parent;
+        lock (_parentListLock)
+        {
+            parent = _parents.FirstOrDefault(p => p.Device == device);
+        }
+
+        if (parent is null)
+        {
+            return;
+        }
+
+        if (!parent.BeginUnregister(out var drained))
+        {
+            await drained.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            Log.ParentUnregistering(_logger, device.Name);
+            await drained.ConfigureAwait(false);
+            Sysfs.TryRemove("/sys/class/mdev_bus/" + device.Name);
+            foreach (var mdev in parent.Devices)
+            {
+                lock (_mdevListLock)
+                {
+                    mdev.State = MdevDeviceState.Removing;
+                }
+
+                await WaitForReleaseAsync(mdev, CancellationToken.None).ConfigureAwait(false);
+                var events = new List<PendingUevent>();
+                Teardown(mdev, callVendorRemove: true, events);
+                _uevents.Publish(events);
+            }
+
+            Sysfs.TryRemove(device.SysfsPath + "/mdev_supported_types");
+            foreach (var group in parent.Ops.DevAttrGroups)
+            {
+                if (group.Name is not null)
+                {
+                    Sysfs.TryRemove(device.SysfsPath + "/" + group.Name);
+                }
+                else
+                {
+                    foreach (var attribute in group.Attributes)
+                    {
+                        Sysfs.TryRemove(device.SysfsPath + "/" + attribute.Name);
+                    }
+                }
+            }
+
+            lock (_parentListLock)
+            {
+                _parents.Remove(parent);
+            }
+
+            _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, new("MDEV_STATE", "unregistered")));
+        }
+        finally
+        {
+            parent.EndUnregister();
+        }
+    }
+
+    /// <summary>Synchronous <see cref="UnregisterParentAsync"/>: blocks, as the kernel call does, while children are in use.</summary>
+    /// <param name="device">The parent device.</param>
+    public void UnregisterParent(Device device) => UnregisterParentAsync(device).GetAwaiter().GetResult();
+
+    private void AddTypeNodes(SysfsChangeSet changes, MdevType type)
+    {
+        var dir = type.SysfsPath;
+        var ops = type.Parent.Ops;
+        changes.Directory(dir);
+        changes.Attribute(dir + "/create", SysfsModes.WriteOnly, null, text => CreateStore(type, text));
+        changes.Directory(dir + "/devices");
+        changes.Attribute(dir + "/name", SysfsModes.ReadOnly, () => type.PrettyName + "\n", null);
+        changes.Attribute(dir + "/device_api", SysfsModes.ReadOnly, () => type.DeviceApi + "\n", null);
+
+        // "%u\n": a negative count prints as the kernel's unsigned would.
+        changes.Attribute(
+            dir + "/available_instances",
+            SysfsModes.ReadOnly,
+            () => unchecked((uint)type.AvailableInstances).ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n",
+            null);
+        if (ops.ShowDescription(type) is not null)
+        {
+            changes.Attribute(dir + "/description", SysfsModes.ReadOnly, () => ops.ShowDescription(type) ?? string.Empty, null);
+        }
+
+        changes.Groups(dir, [new AttributeGroup<MdevType>(null, type.Group.Attributes)], type);
+    }
+}

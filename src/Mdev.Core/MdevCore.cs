@@ -1,0 +1,287 @@
+using Mdev.Core.Sysfs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Mdev.Core;
+
+/// <summary>
+/// One simulated kernel's mdev module (<c>mdev.ko</c>) with the small device tree, sysfs and uevent plumbing it needs.
+/// Any number of instances live side by side; each is thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>Vendor drivers add their device with <see cref="AddDevice"/> and register it as a parent with
+/// <see cref="RegisterParent"/>; bus drivers (<c>vfio_mdev</c>) register with <see cref="RegisterDriver"/>. Devices
+/// are created and removed through the typed API (<see cref="CreateMdevDevice"/>, <see cref="RemoveMdevDeviceAsync"/>)
+/// or, identically, by writing <c>create</c> and <c>remove</c> in <see cref="Sysfs"/>.</para>
+/// <para>Locks, as in the kernel, never held while calling vendor code: <c>_treeLock</c> guards the device tree;
+/// <c>_parentListLock</c> (<c>parent_list_lock</c>) the parent list; <c>_mdevListLock</c> (<c>mdev_list_lock</c>) the
+/// global UUID index and every device's state; <c>_driverLock</c> the bus's driver list; each <see cref="MdevParent"/>
+/// its children, pool and <c>unreg_sem</c>; each <see cref="MdevDevice"/> its open count and binding. The I/O path
+/// (<see cref="MdevDeviceHandle"/>) takes none of them.</para>
+/// </remarks>
+public sealed partial class MdevCore : IAsyncDisposable
+{
+    /// <summary>The mdev bus name.</summary>
+    public const string BusName = "mdev";
+
+    internal const string BusPath = "/sys/bus/mdev";
+
+    private readonly Lock _treeLock = new();
+    private readonly Dictionary<string, Device> _treeDevices = new(StringComparer.Ordinal);
+    private readonly UeventHub _uevents = new();
+    private readonly ILogger _logger;
+
+    /// <summary>Creates an mdev core with an empty device tree: <c>/sys/devices</c>, <c>/sys/bus/mdev/{devices,drivers}</c>, <c>/sys/class</c>, <c>/sys/kernel</c>.</summary>
+    /// <param name="options">Settings; null for the defaults (modern removal, 10 s request interval, system clock).</param>
+    /// <param name="loggerFactory">Where log messages go; null for none.</param>
+    public MdevCore(MdevCoreOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options ?? new MdevCoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Options.RequestInterval, TimeSpan.Zero, nameof(options));
+        ArgumentNullException.ThrowIfNull(Options.TimeProvider, nameof(options));
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Mdev.Core");
+        Sysfs = new SysfsTree();
+        Sysfs.EnsureDirectory("/sys/devices");
+        Sysfs.EnsureDirectory(BusPath + "/devices");
+        Sysfs.EnsureDirectory(BusPath + "/drivers");
+        Sysfs.EnsureDirectory("/sys/class");
+        Sysfs.EnsureDirectory("/sys/kernel");
+    }
+
+    /// <summary>The settings this core runs with.</summary>
+    public MdevCoreOptions Options { get; }
+
+    /// <summary>The simulated <c>/sys</c> of this core.</summary>
+    public SysfsTree Sysfs { get; }
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>Subscribes to this core's uevents.</summary>
+    /// <param name="capacity">The buffer size in events; null for <see cref="MdevCoreOptions.UeventBufferCapacity"/>.</param>
+    /// <returns>The listener; dispose it to unsubscribe.</returns>
+    public UeventListener SubscribeUevents(int? capacity = null) => _uevents.Subscribe(capacity ?? Options.UeventBufferCapacity);
+
+    /// <summary>
+    /// Adds a device to the device tree, where a bus or class driver would: its directory (with <c>uevent</c> and
+    /// <c>subsystem</c>), <c>/sys/bus/&lt;bus&gt;/devices/&lt;name&gt;</c>, the <c>driver</c> link and
+    /// <c>/sys/bus/&lt;bus&gt;/drivers/&lt;driver&gt;/&lt;name&gt;</c>, and <c>/sys/class/&lt;class&gt;/&lt;name&gt;</c>.
+    /// Sends <c>add</c> (and <c>bind</c> when a driver is given).
+    /// </summary>
+    /// <param name="sysfsPath">The absolute path below <c>/sys/devices/</c>, e.g. <c>/sys/devices/pci0000:00/0000:00:02.0</c>.</param>
+    /// <param name="bus">The bus (<c>pci</c>, <c>css</c>, <c>matrix</c>), or null.</param>
+    /// <param name="deviceClass">The class (<c>mtty</c>), or null.</param>
+    /// <param name="driver">The bound driver (<c>i915</c>); needs a bus.</param>
+    /// <returns>The device.</returns>
+    /// <exception cref="MdevException"><c>EINVAL</c> for a bad path or name, a driver without a bus, or bus <c>mdev</c>; <c>EEXIST</c> when the path or the name on that bus or class is taken.</exception>
+    public Device AddDevice(string sysfsPath, string? bus = null, string? deviceClass = null, string? driver = null)
+    {
+        var parts = SysfsPath.Split(sysfsPath ?? throw new MdevException(Errno.EINVAL, "add device: no path"));
+        if (parts is null || parts.Count < 2 || parts[0] != "devices" || parts.Any(p => !SysfsPath.IsValidName(p)))
+        {
+            throw new MdevException(Errno.EINVAL, $"add device {sysfsPath}: the path must be an absolute path below /sys/devices/");
+        }
+
+        foreach (var (what, value) in new[] { ("bus", bus), ("class", deviceClass), ("driver", driver) })
+        {
+            if (value is not null && !SysfsPath.IsValidName(value))
+            {
+                throw new MdevException(Errno.EINVAL, $"add device {sysfsPath}: invalid {what} name '{value}'");
+            }
+        }
+
+        if (driver is not null && bus is null)
+        {
+            throw new MdevException(Errno.EINVAL, $"add device {sysfsPath}: driver {driver} needs a bus");
+        }
+
+        if (bus == BusName)
+        {
+            throw new MdevException(Errno.EINVAL, $"add device {sysfsPath}: mdev devices are created through a type's create, not added");
+        }
+
+        var path = SysfsPath.Root + "/" + string.Join('/', parts);
+        var device = new Device(this, path, bus, deviceClass, driver);
+        lock (_treeLock)
+        {
+            if (_treeDevices.ContainsKey(path))
+            {
+                throw new MdevException(Errno.EEXIST, $"add device {path}: already present");
+            }
+
+            if (_treeDevices.Values.Any(d => (bus is not null && d.Bus == bus && d.Name == device.Name) || (deviceClass is not null && d.Class == deviceClass && d.Name == device.Name)))
+            {
+                throw new MdevException(Errno.EEXIST, $"add device {path}: name {device.Name} is taken on {bus ?? deviceClass}");
+            }
+
+            _treeDevices.Add(path, device);
+        }
+
+        var changes = new SysfsChangeSet(Sysfs);
+        try
+        {
+            Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
+            changes.Directory(path);
+            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, () => UeventShow(device.Driver), text => SynthesizeUevent(device.DevPath, device.Subsystem ?? string.Empty, device.Driver, text));
+            if (bus is not null)
+            {
+                Sysfs.EnsureDirectory($"/sys/bus/{bus}/devices");
+                Sysfs.EnsureDirectory($"/sys/bus/{bus}/drivers");
+                changes.Link(path + "/subsystem", $"/sys/bus/{bus}");
+                changes.Link($"/sys/bus/{bus}/devices/{device.Name}", path);
+                if (driver is not null)
+                {
+                    Sysfs.EnsureDirectory($"/sys/bus/{bus}/drivers/{driver}");
+                    changes.Link($"/sys/bus/{bus}/drivers/{driver}/{device.Name}", path);
+                    changes.Link(path + "/driver", $"/sys/bus/{bus}/drivers/{driver}");
+                }
+            }
+            else if (deviceClass is not null)
+            {
+                changes.Link(path + "/subsystem", $"/sys/class/{deviceClass}");
+            }
+
+            if (deviceClass is not null)
+            {
+                Sysfs.EnsureDirectory($"/sys/class/{deviceClass}");
+                changes.Link($"/sys/class/{deviceClass}/{device.Name}", path);
+            }
+        }
+        catch
+        {
+            changes.Rollback();
+            lock (_treeLock)
+            {
+                _treeDevices.Remove(path);
+            }
+
+            throw;
+        }
+
+        var subsystem = device.Subsystem ?? string.Empty;
+        var events = new List<PendingUevent> { new(UeventAction.Add, device.DevPath, subsystem) };
+        if (driver is not null)
+        {
+            events.Add(new(UeventAction.Bind, device.DevPath, subsystem, driver));
+        }
+
+        _uevents.Publish(events);
+        return device;
+    }
+
+    /// <summary>
+    /// Takes a device out of the tree (hot-unplug): unregisters it as a parent first when it is one (removing every
+    /// child, which may wait for users), then deletes devices below it and its own nodes. Sends <c>unbind</c> and <c>remove</c>.
+    /// </summary>
+    /// <param name="device">A device of this core.</param>
+    /// <returns>A task that completes when the device is gone.</returns>
+    /// <exception cref="MdevException"><c>EINVAL</c> for a device of another core, <c>ENODEV</c> when already deleted.</exception>
+    public async Task DeleteDeviceAsync(Device device)
+    {
+        CheckOwn(device);
+        Device[] doomed;
+        lock (_treeLock)
+        {
+            if (device.Deleted)
+            {
+                throw new MdevException(Errno.ENODEV, $"delete device {device.SysfsPath}: already deleted");
+            }
+
+            doomed = _treeDevices.Values
+                .Where(d => d == device || d.SysfsPath.StartsWith(device.SysfsPath + "/", StringComparison.Ordinal))
+                .OrderByDescending(d => d.SysfsPath.Length)
+                .ToArray();
+            foreach (var d in doomed)
+            {
+                d.Deleted = true;
+                _treeDevices.Remove(d.SysfsPath);
+            }
+        }
+
+        foreach (var d in doomed)
+        {
+            await UnregisterParentAsync(d).ConfigureAwait(false);
+            var subsystem = d.Subsystem ?? string.Empty;
+            var events = new List<PendingUevent>();
+            if (d.Bus is not null && d.Driver is not null)
+            {
+                Sysfs.TryRemove($"/sys/bus/{d.Bus}/drivers/{d.Driver}/{d.Name}");
+                events.Add(new(UeventAction.Unbind, d.DevPath, subsystem));
+            }
+
+            if (d.Bus is not null)
+            {
+                Sysfs.TryRemove($"/sys/bus/{d.Bus}/devices/{d.Name}");
+            }
+
+            if (d.Class is not null)
+            {
+                Sysfs.TryRemove($"/sys/class/{d.Class}/{d.Name}");
+            }
+
+            Sysfs.TryRemove(d.SysfsPath);
+            events.Add(new(UeventAction.Remove, d.DevPath, subsystem));
+            _uevents.Publish(events);
+        }
+    }
+
+    /// <summary>Finds a device of the tree by its sysfs path.</summary>
+    /// <param name="sysfsPath">The absolute path.</param>
+    /// <returns>The device, or null.</returns>
+    public Device? FindTreeDevice(string sysfsPath)
+    {
+        lock (_treeLock)
+        {
+            return _treeDevices.GetValueOrDefault(sysfsPath);
+        }
+    }
+
+    /// <summary>Unregisters every parent (removing every device), as unloading the module would.</summary>
+    /// <returns>A task that completes when everything is gone.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var parent in Parents.Reverse())
+        {
+            await UnregisterParentAsync(parent.Device).ConfigureAwait(false);
+        }
+    }
+
+    internal void CheckOwn(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device.Core != this)
+        {
+            throw new MdevException(Errno.EINVAL, $"{device.SysfsPath}: the device belongs to another MdevCore");
+        }
+    }
+
+    private static string UeventShow(string? driver) => driver is null ? string.Empty : $"DRIVER={driver}\n";
+
+    /// <summary>Writing a device's <c>uevent</c> file (<c>kobject_synth_uevent</c>): sends that action again.</summary>
+    private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text)
+    {
+        var word = text.AsSpan().Trim();
+        int space = word.IndexOfAny(' ', '\t');
+        if (space >= 0)
+        {
+            word = word[..space];
+        }
+
+        UeventAction? action = word switch
+        {
+            "add" => UeventAction.Add,
+            "remove" => UeventAction.Remove,
+            "change" => UeventAction.Change,
+            "bind" => UeventAction.Bind,
+            "unbind" => UeventAction.Unbind,
+            _ => null,
+        };
+        if (action is null)
+        {
+            throw new MdevException(Errno.EINVAL, $"uevent on {devPath}: unknown action '{word}'");
+        }
+
+        _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, new("SYNTH_UUID", "0")));
+    }
+
+    private static string Printable(string text) => text.ReplaceLineEndings("\\n");
+}

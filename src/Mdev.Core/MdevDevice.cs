@@ -1,0 +1,145 @@
+namespace Mdev.Core;
+
+/// <summary>
+/// A mediated device (<c>struct mdev_device</c>), named by its UUID printed in lower case. Its directory is a child of
+/// the parent's (<c>&lt;parent&gt;/&lt;uuid&gt;</c>) and it sits on bus <c>mdev</c>.
+/// </summary>
+/// <remarks>
+/// Locking: the core's UUID-index lock (<c>mdev_list_lock</c>) guards <see cref="State"/>; <see cref="_openLock"/>
+/// (the VFIO <c>dev_set</c> mutex) guards the open count and serialises the vendor's Open/Release;
+/// <see cref="BindLock"/> (the driver core's <c>device_lock</c>) guards <see cref="Driver"/>.
+/// </remarks>
+public sealed class MdevDevice
+{
+    private readonly Lock _openLock = new();
+    private int _openCount;
+    private TaskCompletionSource? _released;
+    private int _removeClaimed;
+
+    internal MdevDevice(MdevCore core, Guid uuid, MdevType type)
+    {
+        Core = core;
+        Uuid = uuid;
+        Type = type;
+        Name = uuid.ToString("D");
+        SysfsPath = type.Parent.Device.SysfsPath + "/" + Name;
+    }
+
+    /// <summary>The UUID.</summary>
+    public Guid Uuid { get; }
+
+    /// <summary>The device name: the UUID in lower case, hyphenated (<c>%pUl</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The parent it was created on.</summary>
+    public MdevParent Parent => Type.Parent;
+
+    /// <summary>Its type.</summary>
+    public MdevType Type { get; }
+
+    /// <summary>The absolute path of its directory, <c>&lt;parent path&gt;/&lt;uuid&gt;</c>.</summary>
+    public string SysfsPath { get; }
+
+    /// <summary>The kernel's DEVPATH (sysfs path without <c>/sys</c>).</summary>
+    public string DevPath => SysfsPath[Sysfs.SysfsPath.Root.Length..];
+
+    /// <summary>The mdev bus driver bound to it, or null while unbound.</summary>
+    public MdevDriver? Driver { get; internal set; }
+
+    /// <summary>The lifecycle state.</summary>
+    public MdevDeviceState State { get; internal set; }
+
+    /// <summary>The vendor driver's private data (<c>mdev_set_drvdata</c>).</summary>
+    public object? DriverData { get; set; }
+
+    /// <summary>How many users hold it open (VFIO device files).</summary>
+    public int OpenCount
+    {
+        get
+        {
+            lock (_openLock)
+            {
+                return _openCount;
+            }
+        }
+    }
+
+    internal MdevCore Core { get; }
+
+    internal Lock BindLock { get; } = new();
+
+    /// <summary>Whether the create took a slot of the parent's core pool (returned at removal).</summary>
+    internal bool TookPoolSlot { get; set; }
+
+    /// <summary>
+    /// Opens the device for a user, as a VFIO device file does: the vendor's <see cref="ParentOps.Open"/> runs on the
+    /// first open only and <see cref="ParentOps.Release"/> on the last close (the modern <c>open_device</c>/<c>close_device</c>
+    /// rule; the 2016 core called them per file).
+    /// </summary>
+    /// <returns>A handle; dispose it to release.</returns>
+    /// <exception cref="MdevException"><c>ENODEV</c> when the device is not active (being created, removed, or gone), or the vendor's errno from Open.</exception>
+    public MdevDeviceHandle Open()
+    {
+        lock (_openLock)
+        {
+            if (State != MdevDeviceState.Active)
+            {
+                throw new MdevException(Errno.ENODEV, $"open {Name}: device is {State.ToString().ToLowerInvariant()}");
+            }
+
+            if (_openCount == 0)
+            {
+                Parent.Ops.Open(this);
+            }
+
+            _openCount++;
+        }
+
+        return new MdevDeviceHandle(this);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+
+    internal void Release()
+    {
+        TaskCompletionSource? released = null;
+        lock (_openLock)
+        {
+            if (--_openCount == 0)
+            {
+                try
+                {
+                    Parent.Ops.Release(this);
+                }
+                finally
+                {
+                    released = _released;
+                    _released = null;
+                }
+            }
+        }
+
+        released?.TrySetResult();
+    }
+
+    /// <summary>A task that completes when no user holds the device open.</summary>
+    internal Task WhenReleased()
+    {
+        lock (_openLock)
+        {
+            if (_openCount == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _released.Task;
+        }
+    }
+
+    /// <summary><c>device_remove_file_self</c>: only one concurrent writer of <c>remove</c> wins.</summary>
+    internal bool TryClaimRemoveFile() => Interlocked.Exchange(ref _removeClaimed, 1) == 0;
+
+    internal void ReleaseRemoveFileClaim() => Volatile.Write(ref _removeClaimed, 0);
+}

@@ -1,0 +1,22 @@
+namespace Mdev.Core;
+
+/// <summary>
+/// A driver on the mdev bus (<c>struct mdev_driver</c>): 2016's generic <c>vfio_mdev</c>, or a vendor's own in the
+/// modern kernel. Registered with <see cref="MdevCore.RegisterDriver"/>; every new device is probed by it.
+/// </summary>
+public abstract class MdevDriver
+{
+    /// <summary>The driver name, the directory <c>/sys/bus/mdev/drivers/&lt;Name&gt;</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Binds a device. Throw to fail it: during a create the create fails and is rolled back.</summary>
+    /// <param name="mdev">The device.</param>
+    public abstract void Probe(MdevDevice mdev);
+
+    /// <summary>Unbinds a device; cannot fail (an exception is logged).</summary>
+    /// <param name="mdev">The device.</param>
+    public abstract void Remove(MdevDevice mdev);
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

@@ -1,0 +1,62 @@
+namespace Mdev.Core.Sysfs;
+
+/// <summary>Records the nodes one kernel operation adds so that a failure can take every one of them away again.</summary>
+internal sealed class SysfsChangeSet(SysfsTree tree)
+{
+    private readonly List<string> _created = [];
+
+    public void Directory(string path)
+    {
+        tree.AddDirectory(path);
+        _created.Add(path);
+    }
+
+    public void Attribute(string path, UnixFileMode mode, Func<string>? show, Action<string>? store)
+    {
+        tree.AddAttribute(path, mode, show, store);
+        _created.Add(path);
+    }
+
+    public void Link(string path, string target)
+    {
+        tree.AddLink(path, target);
+        _created.Add(path);
+    }
+
+    /// <summary>Adds the attribute groups of <paramref name="owner"/> below <paramref name="directory"/>.</summary>
+    public void Groups<TOwner>(string directory, IReadOnlyList<AttributeGroup<TOwner>> groups, TOwner owner)
+        where TOwner : class
+    {
+        foreach (var group in groups)
+        {
+            var dir = directory;
+            if (group.Name is not null)
+            {
+                dir = SysfsPath.Combine(directory, group.Name);
+                Directory(dir);
+            }
+
+            foreach (var attribute in group.Attributes)
+            {
+                var show = attribute.Show;
+                var store = attribute.Store;
+                Attribute(
+                    SysfsPath.Combine(dir, attribute.Name),
+                    attribute.Mode,
+                    show is null ? null : () => show(owner),
+                    store is null ? null : text => store(owner, text));
+            }
+        }
+    }
+
+    /// <summary>Removes, newest first, everything this change set added.</summary>
+    public void Rollback()
+    {
+        for (int i = _created.Count - 1; i >= 0; i--)
+        {
+            tree.TryRemove(_created[i]);
+        }
+
+        _created.Clear();
+    }
+}

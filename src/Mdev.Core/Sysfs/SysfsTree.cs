@@ -1,0 +1,369 @@
+using System.Text;
+
+namespace Mdev.Core.Sysfs;
+
+/// <summary>
+/// The simulated <c>/sys</c>: directories, attribute files and symlinks with sysfs semantics. It is the kernel/user
+/// boundary of the model: user space reads and writes text through <see cref="ISysfs"/> (or an open
+/// <see cref="SysfsOpenFile"/>); the kernel side (the mdev core, VFIO, vendor drivers) builds nodes with
+/// <see cref="AddDirectory"/>, <see cref="AddAttribute"/>, <see cref="AddLink"/> and <see cref="Remove"/>.
+/// </summary>
+/// <remarks>
+/// <para>Locking: one lock (kernfs_rwsem's role) guards the structure. Show and store callbacks run outside it, so a
+/// store may itself add or remove nodes (writing <c>create</c> builds a whole device).</para>
+/// <para>Semantics, as kernfs/sysfs: a read is one show snapshot, truncated to 4095 bytes; one write is one store of at
+/// most 4096 bytes and a zero-length write stores nothing; opening a read-only attribute for writing, or a
+/// write-only one for reading, is <c>EACCES</c> even for root; every attribute reports size 4096; symlink targets
+/// are printed relative to the link's directory.</para>
+/// </remarks>
+public sealed class SysfsTree : ISysfs
+{
+    /// <summary>What sysfs reports as the size of every attribute (PAGE_SIZE).</summary>
+    public const int AttributeSize = 4096;
+
+    private const int MaxSymlinkHops = 40;
+
+    private readonly Lock _lock = new();
+    private readonly SysfsDirectoryNode _root = new("sys");
+
+    /// <inheritdoc />
+    public SysfsStat Stat(string path, bool followSymlinks = true)
+    {
+        lock (_lock)
+        {
+            var node = Resolve(path, followSymlinks);
+            return node switch
+            {
+                SysfsDirectoryNode => new SysfsStat(SysfsNodeKind.Directory, SysfsModes.Directory, 0),
+                SysfsAttributeNode a => new SysfsStat(SysfsNodeKind.File, a.Mode, AttributeSize),
+                SysfsLinkNode l => new SysfsStat(SysfsNodeKind.Symlink, SysfsModes.Symlink, RelativeTarget(l).Length),
+                _ => throw new InvalidOperationException("unknown node kind"),
+            };
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> exists (following symlinks, as <c>stat</c> would).</summary>
+    /// <param name="path">An absolute path below <c>/sys</c>.</param>
+    /// <returns>Whether a node is there.</returns>
+    public bool Exists(string path)
+    {
+        lock (_lock)
+        {
+            return TryResolve(path, followFinal: true, out _) == 0;
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<SysfsDirectoryEntry> ReadDirectory(string path)
+    {
+        lock (_lock)
+        {
+            if (Resolve(path, followFinal: true) is not SysfsDirectoryNode dir)
+            {
+                throw new MdevException(Errno.ENOTDIR, $"readdir {path}: not a directory");
+            }
+
+            var list = new SysfsDirectoryEntry[dir.Children.Count];
+            int i = 0;
+            foreach (var (name, child) in dir.Children)
+            {
+                list[i++] = new SysfsDirectoryEntry(name, child.Kind);
+            }
+
+            return list;
+        }
+    }
+
+    /// <inheritdoc />
+    public string ReadLink(string path)
+    {
+        lock (_lock)
+        {
+            if (Resolve(path, followFinal: false) is not SysfsLinkNode link)
+            {
+                throw new MdevException(Errno.EINVAL, $"readlink {path}: not a symbolic link");
+            }
+
+            return RelativeTarget(link);
+        }
+    }
+
+    /// <summary>Resolves every symlink in <paramref name="path"/>, as <c>realpath(3)</c> does.</summary>
+    /// <param name="path">An absolute path below <c>/sys</c>.</param>
+    /// <returns>The canonical absolute path.</returns>
+    /// <exception cref="MdevException"><c>ENOENT</c> when a component is missing.</exception>
+    public string RealPath(string path)
+    {
+        lock (_lock)
+        {
+            return Resolve(path, followFinal: true).Path;
+        }
+    }
+
+    /// <inheritdoc />
+    public string Read(string path)
+    {
+        using var file = Open(path, FileAccess.Read);
+        return file.ReadAllText();
+    }
+
+    /// <inheritdoc />
+    public int Write(string path, ReadOnlySpan<byte> data)
+    {
+        using var file = Open(path, FileAccess.Write);
+        return file.Write(data);
+    }
+
+    /// <summary>Writes text (encoded byte for byte, Latin-1) as one store; a convenience over <see cref="Write(string, ReadOnlySpan{byte})"/>.</summary>
+    /// <param name="path">An absolute path of an attribute file.</param>
+    /// <param name="text">The text, e.g. <c>"83b8f4f2-509f-382f-3c1e-e6bfe0fa1001\n"</c>.</param>
+    /// <returns>The number of bytes consumed.</returns>
+    public int Write(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Write(path, Encoding.Latin1.GetBytes(text));
+    }
+
+    /// <summary>Opens an attribute file as <c>open(2)</c> would, applying the kernfs permission rules at open time.</summary>
+    /// <param name="path">An absolute path of an attribute (or a link to one).</param>
+    /// <param name="access">Read, write or both.</param>
+    /// <returns>An open file; reads and writes on it fail with <c>ENODEV</c> once the attribute is removed.</returns>
+    /// <exception cref="MdevException"><c>ENOENT</c>, <c>EISDIR</c>, or <c>EACCES</c> when the mode or callbacks do not allow the access.</exception>
+    public SysfsOpenFile Open(string path, FileAccess access)
+    {
+        SysfsAttributeNode attribute;
+        lock (_lock)
+        {
+            var node = Resolve(path, followFinal: true);
+            if (node is SysfsDirectoryNode)
+            {
+                throw new MdevException(Errno.EISDIR, $"open {path}: is a directory");
+            }
+
+            attribute = (SysfsAttributeNode)node;
+        }
+
+        if ((access & FileAccess.Read) != 0 && !attribute.CanRead)
+        {
+            throw new MdevException(Errno.EACCES, $"open {path} for reading: attribute is not readable (mode {Octal(attribute.Mode)})");
+        }
+
+        if ((access & FileAccess.Write) != 0 && !attribute.CanWrite)
+        {
+            throw new MdevException(Errno.EACCES, $"open {path} for writing: attribute is not writable (mode {Octal(attribute.Mode)})");
+        }
+
+        return new SysfsOpenFile(attribute, path, access);
+    }
+
+    /// <summary>Kernel side: creates a directory. Its parent must exist.</summary>
+    /// <param name="path">The absolute path of the new directory.</param>
+    /// <exception cref="MdevException"><c>EEXIST</c> when a node is already there, <c>ENOENT</c> when the parent is missing, <c>EINVAL</c> for a bad name.</exception>
+    public void AddDirectory(string path) => Add(path, name => new SysfsDirectoryNode(name));
+
+    /// <summary>Kernel side: creates an attribute file whose callbacks are already bound to their object.</summary>
+    /// <param name="path">The absolute path of the new attribute.</param>
+    /// <param name="mode">Its permission bits (checked against the kernel's rules).</param>
+    /// <param name="show">Produces the text on read; required when the mode is readable.</param>
+    /// <param name="store">Consumes one write (the bytes as Latin-1 text); required when the mode is writable.</param>
+    /// <exception cref="MdevException"><c>EINVAL</c> when the mode breaks a rule, <c>EEXIST</c>, <c>ENOENT</c>.</exception>
+    public void AddAttribute(string path, UnixFileMode mode, Func<string>? show, Action<string>? store)
+    {
+        if (SysfsModes.Validate(mode, show is not null, store is not null) is { } broken)
+        {
+            throw new MdevException(Errno.EINVAL, $"attribute {path}: {broken}");
+        }
+
+        Add(path, name => new SysfsAttributeNode(name, mode, show, store));
+    }
+
+    /// <summary>Kernel side: creates a symlink to an absolute target; <c>readlink</c> prints it relative, as sysfs does.</summary>
+    /// <param name="path">The absolute path of the link.</param>
+    /// <param name="target">The absolute path it points to (need not exist yet).</param>
+    /// <exception cref="MdevException"><c>EEXIST</c>, <c>ENOENT</c>, or <c>EINVAL</c> when the target is not below <c>/sys</c>.</exception>
+    public void AddLink(string path, string target)
+    {
+        if (SysfsPath.Split(target) is null)
+        {
+            throw new MdevException(Errno.EINVAL, $"link {path}: target {target} is not below {SysfsPath.Root}");
+        }
+
+        Add(path, name => new SysfsLinkNode(name, target));
+    }
+
+    /// <summary>Kernel side: removes a node and everything below it; open files on removed attributes get <c>ENODEV</c>.</summary>
+    /// <param name="path">The absolute path (a symlink is removed itself, not followed).</param>
+    /// <exception cref="MdevException"><c>ENOENT</c> when nothing is there.</exception>
+    public void Remove(string path)
+    {
+        lock (_lock)
+        {
+            var node = Resolve(path, followFinal: false);
+            if (node.Parent is null)
+            {
+                throw new MdevException(Errno.EINVAL, $"remove {path}: cannot remove the root");
+            }
+
+            node.Parent.Children.Remove(node.Name);
+            node.Parent = null;
+            MarkRemoved(node);
+        }
+    }
+
+    /// <summary>Creates every missing directory on the way to <paramref name="path"/> (mkdir -p).</summary>
+    internal void EnsureDirectory(string path)
+    {
+        lock (_lock)
+        {
+            var parts = SysfsPath.Split(path) ?? throw new MdevException(Errno.EINVAL, $"{path} is not below {SysfsPath.Root}");
+            SysfsDirectoryNode dir = _root;
+            foreach (var part in parts)
+            {
+                if (!dir.Children.TryGetValue(part, out var child))
+                {
+                    var created = new SysfsDirectoryNode(part) { Parent = dir };
+                    dir.Children.Add(part, created);
+                    child = created;
+                }
+
+                dir = child as SysfsDirectoryNode ?? throw new MdevException(Errno.ENOTDIR, $"mkdir -p {path}: {part} is not a directory");
+            }
+        }
+    }
+
+    /// <summary>Removes <paramref name="path"/> when present; returns whether it was.</summary>
+    internal bool TryRemove(string path)
+    {
+        lock (_lock)
+        {
+            if (TryResolve(path, followFinal: false, out var node) != 0 || node!.Parent is null)
+            {
+                return false;
+            }
+
+            node.Parent.Children.Remove(node.Name);
+            node.Parent = null;
+            MarkRemoved(node);
+            return true;
+        }
+    }
+
+    private static void MarkRemoved(SysfsNode node)
+    {
+        node.Removed = true;
+        if (node is SysfsDirectoryNode dir)
+        {
+            foreach (var child in dir.Children.Values)
+            {
+                MarkRemoved(child);
+            }
+        }
+    }
+
+    private void Add(string path, Func<string, SysfsNode> factory)
+    {
+        var name = SysfsPath.NameOf(path);
+        if (!SysfsPath.IsValidName(name))
+        {
+            throw new MdevException(Errno.EINVAL, $"sysfs: invalid name in {path}");
+        }
+
+        lock (_lock)
+        {
+            if (Resolve(SysfsPath.DirectoryOf(path), followFinal: true) is not SysfsDirectoryNode dir)
+            {
+                throw new MdevException(Errno.ENOTDIR, $"sysfs: parent of {path} is not a directory");
+            }
+
+            if (dir.Children.ContainsKey(name))
+            {
+                throw new MdevException(Errno.EEXIST, $"sysfs: cannot create duplicate filename '{path}'");
+            }
+
+            var node = factory(name);
+            node.Parent = dir;
+            dir.Children.Add(name, node);
+        }
+    }
+
+    private static string RelativeTarget(SysfsLinkNode link) =>
+        SysfsPath.Relative(link.Parent?.Path ?? SysfsPath.Root, link.Target);
+
+    private SysfsNode Resolve(string path, bool followFinal)
+    {
+        int hops = 0;
+        return TryResolve(path, followFinal, ref hops, out var node) switch
+        {
+            0 => node!,
+            Errno.ENOTDIR => throw new MdevException(Errno.ENOTDIR, $"{path}: a component is not a directory"),
+            Errno.ELOOP => throw new MdevException(Errno.ELOOP, $"{path}: too many levels of symbolic links"),
+            _ => throw new MdevException(Errno.ENOENT, $"{path}: no such file or directory"),
+        };
+    }
+
+    private Errno TryResolve(string path, bool followFinal, out SysfsNode? node)
+    {
+        int hops = 0;
+        return TryResolve(path, followFinal, ref hops, out node);
+    }
+
+    private Errno TryResolve(string path, bool followFinal, ref int hops, out SysfsNode? node)
+    {
+        node = null;
+        var parts = SysfsPath.Split(path);
+        if (parts is null)
+        {
+            return Errno.ENOENT;
+        }
+
+        SysfsNode current = _root;
+        for (int i = 0; i < parts.Count; i++)
+        {
+            if (current is not SysfsDirectoryNode dir)
+            {
+                return Errno.ENOTDIR;
+            }
+
+            var part = parts[i];
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = dir.Parent ?? _root;
+                continue;
+            }
+
+            if (!dir.Children.TryGetValue(part, out var child))
+            {
+                return Errno.ENOENT;
+            }
+
+            bool last = i == parts.Count - 1;
+            if (child is SysfsLinkNode link && (!last || followFinal))
+            {
+                if (++hops > MaxSymlinkHops)
+                {
+                    return Errno.ELOOP;
+                }
+
+                var errno = TryResolve(link.Target, followFinal: true, ref hops, out var target);
+                if (errno != 0)
+                {
+                    return errno;
+                }
+
+                child = target!;
+            }
+
+            current = child;
+        }
+
+        node = current;
+        return 0;
+    }
+
+    private static string Octal(UnixFileMode mode) => "0" + Convert.ToString((int)mode, 8);
+}
