@@ -19,7 +19,7 @@ namespace Mdev.Core;
 /// its children, pool and <c>unreg_sem</c>; each <see cref="MdevDevice"/> its open count and binding. The I/O path
 /// (<see cref="MdevDeviceHandle"/>) takes none of them.</para>
 /// </remarks>
-public sealed partial class MdevCore : IAsyncDisposable
+public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 {
     /// <summary>The mdev bus name.</summary>
     public const string BusName = "mdev";
@@ -244,6 +244,9 @@ public sealed partial class MdevCore : IAsyncDisposable
             await UnregisterParentAsync(parent.Device).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Synchronous <see cref="DisposeAsync"/> (for containers disposed synchronously); blocks while children are in use.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     internal void CheckOwn(Device device)
     {

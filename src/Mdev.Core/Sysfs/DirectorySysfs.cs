@@ -118,7 +118,7 @@ public sealed class DirectorySysfs : ISysfs
 
         try
         {
-            using var handle = File.OpenHandle(host, FileMode.Open, FileAccess.Write);
+            using var handle = File.OpenHandle(host, FileMode.Truncate, FileAccess.Write);
             RandomAccess.Write(handle, data, 0);
             return data.Length;
         }

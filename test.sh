@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test of Mdev.NET, doing first whatever set-up the tests need, and ends with one
+# closing line "N passed, N failed" for the whole run. Safe to run on a fresh Debian machine
+# that has only the .NET SDK. Usage: ./test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# System packages the test suite needs (installed non-interactively, as root, when missing).
+# None yet for Mdev.Core; the FUSE integration tests will add fuse3 and mdevctl here.
+REQUIRED_PACKAGES=()
+missing=()
+for pkg in "${REQUIRED_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: missing packages ${missing[*]} and not root; install them first" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Mdev.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Sum every test assembly's summary ("Passed!  - Failed: 0, Passed: 106, Skipped: 0, ...")
+# into the one closing line CI reads.
+read -r passed failed skipped < <(
+  sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\),.*/\2 \1 \3/p' "$log" |
+    awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the build or the runner failed before a test could report
+fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
