@@ -14,6 +14,8 @@ public enum Errno
     EINTR = 4,
     /// <summary>Input/output error (5).</summary>
     EIO = 5,
+    /// <summary>Argument list too long (7).</summary>
+    E2BIG = 7,
     /// <summary>Bad file descriptor (9).</summary>
     EBADF = 9,
     /// <summary>Resource temporarily unavailable (11).</summary>
@@ -46,6 +48,8 @@ public enum Errno
     ENOSYS = 38,
     /// <summary>Too many levels of symbolic links (40).</summary>
     ELOOP = 40,
+    /// <summary>Value too large for defined data type (75).</summary>
+    EOVERFLOW = 75,
     /// <summary>File descriptor in bad state (77).</summary>
     EBADFD = 77,
     /// <summary>Too many users (87).</summary>
