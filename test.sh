@@ -37,5 +37,6 @@ read -r passed failed skipped < <(
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the runner failed before a test could report
 fi
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "skipped: ${skipped}"
+echo "${passed} passed, ${failed} failed"
 exit "$status"

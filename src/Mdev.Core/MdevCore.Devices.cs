@@ -47,6 +47,9 @@ public sealed partial class MdevCore
         var parent = type.Parent;
         var ops = parent.Ops;
         var mdev = new MdevDevice(this, uuid, type);
+
+        // Which availability model the vendor uses is asked outside every lock (it is vendor code).
+        bool usesPool = ops.GetAvailable(type) is null;
         lock (_mdevListLock)
         {
             if (_mdevs.ContainsKey(uuid))
@@ -54,19 +57,19 @@ public sealed partial class MdevCore
                 throw new MdevException(Errno.EEXIST, $"create on {type.Name}: device {mdev.Name} already exists");
             }
 
+            // Steps 3 and 4 under mdev_list_lock together, as in the kernel.
+            if (usesPool)
+            {
+                parent.TakePoolSlot(type);
+            }
+
             _mdevs.Add(uuid, mdev);
         }
 
-        bool entered = false, tookSlot = false, vendorCreated = false, bound = false;
+        bool entered = false, vendorCreated = false, bound = false;
         var changes = new SysfsChangeSet(Sysfs);
         try
         {
-            if (ops.GetAvailable(type) is null)
-            {
-                parent.TakePoolSlot(type);
-                tookSlot = true;
-            }
-
             if (!parent.TryEnterOperation())
             {
                 throw new MdevException(Errno.ENODEV, $"create on {type.Name}: parent {parent.Device.Name} is being unregistered");
@@ -77,17 +80,14 @@ public sealed partial class MdevCore
 
             // device_add: the directory with the core's files, and the bus link.
             changes.Directory(mdev.SysfsPath);
-            changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, null, text => RemoveStore(mdev, text));
-            changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, () => UeventShow(mdev.Driver?.Name), text => SynthesizeUevent(mdev.DevPath, BusName, mdev.Driver?.Name, text));
-            changes.Link(mdev.SysfsPath + "/subsystem", BusPath);
+            AddCoreDeviceFiles(changes, mdev);
             changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
 
             ops.Create(mdev);
             vendorCreated = true;
 
-            if (DriverFor(parent) is { } driver)
+            if (DriverFor(parent) is { } driver && Bind(mdev, driver))
             {
-                Bind(mdev, driver);
                 bound = true;
                 events.Add(new(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
             }
@@ -96,14 +96,16 @@ public sealed partial class MdevCore
             changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
             changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
 
-            mdev.TookPoolSlot = tookSlot;
+            mdev.TookPoolSlot = usesPool;
             parent.AddChild(mdev);
+
+            // add and bind go out before the device is active, so no unbind/remove can overtake them.
+            _uevents.Publish(events);
             lock (_mdevListLock)
             {
                 mdev.State = MdevDeviceState.Active;
             }
 
-            _uevents.Publish(events);
             Log.DeviceCreated(_logger, mdev.Name, type.Name);
             return mdev;
         }
@@ -120,13 +122,13 @@ public sealed partial class MdevCore
             }
 
             changes.Rollback();
-            if (tookSlot)
-            {
-                parent.ReturnPoolSlot();
-            }
-
             lock (_mdevListLock)
             {
+                if (usesPool)
+                {
+                    parent.ReturnPoolSlot();
+                }
+
                 _mdevs.Remove(uuid);
                 mdev.State = MdevDeviceState.Gone;
             }
@@ -175,7 +177,7 @@ public sealed partial class MdevCore
         var parent = mdev.Parent;
         if (!parent.TryEnterOperation())
         {
-            Reactivate(mdev);
+            // As in the kernel the device stays inactive: the unregistration under way removes it.
             throw new MdevException(Errno.ENODEV, $"remove {mdev.Name}: parent {parent.Device.Name} is being unregistered");
         }
 
@@ -188,24 +190,22 @@ public sealed partial class MdevCore
                 {
                     parent.Ops.Remove(mdev);
                 }
-                catch (MdevException ex)
+                catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
+                    // 2016: any non-zero return of ops->remove is -EBUSY, and the device stays.
                     Reactivate(mdev);
-                    throw new MdevException(Errno.EBUSY, $"remove {mdev.Name}: the vendor driver refused ({ex.Errno})", ex);
-                }
-                catch
-                {
-                    Reactivate(mdev);
-                    throw;
+                    throw new MdevException(Errno.EBUSY, $"remove {mdev.Name}: the vendor driver refused ({(ex as MdevException)?.Errno.ToString() ?? ex.GetType().Name})", ex);
                 }
             }
 
+            HideForRemoval(mdev);
             try
             {
                 await WaitForReleaseAsync(mdev, legacy ? CancellationToken.None : cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
+                RestoreAfterCancel(mdev);
                 Reactivate(mdev);
                 throw;
             }
@@ -268,8 +268,46 @@ public sealed partial class MdevCore
     {
         lock (_mdevListLock)
         {
-            mdev.State = MdevDeviceState.Active;
+            if (mdev.State == MdevDeviceState.Removing)
+            {
+                mdev.State = MdevDeviceState.Active;
+            }
         }
+    }
+
+    /// <summary>The device directory's own files: <c>remove</c>, <c>uevent</c>, <c>subsystem</c>, <c>power/</c>.</summary>
+    private void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev)
+    {
+        changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, null, text => RemoveStore(mdev, text));
+        changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, () => UeventShow(mdev.Driver?.Name), text => SynthesizeUevent(mdev.DevPath, BusName, mdev.Driver?.Name, text));
+        changes.Link(mdev.SysfsPath + "/subsystem", BusPath);
+        AddPowerDirectory(changes, mdev.SysfsPath);
+    }
+
+    /// <summary>
+    /// The kernel's order before a removal blocks: <c>remove</c> (device_remove_file_self), the type's link and
+    /// <c>mdev_type</c> (mdev_remove_sysfs_files), then <c>subsystem</c> and the bus link (bus_remove_device). New opens
+    /// fail from here on.
+    /// </summary>
+    private void HideForRemoval(MdevDevice mdev)
+    {
+        mdev.BlockOpens();
+        Sysfs.TryRemove(mdev.SysfsPath + "/remove");
+        Sysfs.TryRemove(mdev.Type.SysfsPath + "/devices/" + mdev.Name);
+        Sysfs.TryRemove(mdev.SysfsPath + "/mdev_type");
+        Sysfs.TryRemove(mdev.SysfsPath + "/subsystem");
+        Sysfs.TryRemove(BusPath + "/devices/" + mdev.Name);
+    }
+
+    /// <summary>Puts back what <see cref="HideForRemoval"/> took, after a cancelled wait.</summary>
+    private void RestoreAfterCancel(MdevDevice mdev)
+    {
+        Sysfs.AddAttribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, null, text => RemoveStore(mdev, text));
+        Sysfs.AddLink(mdev.SysfsPath + "/subsystem", BusPath);
+        Sysfs.AddLink(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+        Sysfs.AddLink(mdev.Type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+        Sysfs.AddLink(mdev.SysfsPath + "/mdev_type", mdev.Type.SysfsPath);
+        mdev.UnblockOpens();
     }
 
     /// <summary>Waits until no user holds the device, asking them through the vendor's Request at once and every interval.</summary>
@@ -309,8 +347,15 @@ public sealed partial class MdevCore
     private void Teardown(MdevDevice mdev, bool callVendorRemove, List<PendingUevent> events)
     {
         var parent = mdev.Parent;
+        lock (mdev.BindLock)
+        {
+            mdev.TearingDown = true;
+        }
+
         Sysfs.TryRemove(mdev.Type.SysfsPath + "/devices/" + mdev.Name);
         Sysfs.TryRemove(mdev.SysfsPath + "/mdev_type");
+        Sysfs.TryRemove(mdev.SysfsPath + "/subsystem");
+        Sysfs.TryRemove(BusPath + "/devices/" + mdev.Name);
         if (Unbind(mdev))
         {
             events.Add(new(UeventAction.Unbind, mdev.DevPath, BusName));
@@ -321,18 +366,16 @@ public sealed partial class MdevCore
             VendorRemove(mdev);
         }
 
-        Sysfs.TryRemove(BusPath + "/devices/" + mdev.Name);
         Sysfs.TryRemove(mdev.SysfsPath);
         parent.RemoveChild(mdev);
         lock (_mdevListLock)
         {
             _mdevs.Remove(mdev.Uuid);
             mdev.State = MdevDeviceState.Gone;
-        }
-
-        if (mdev.TookPoolSlot)
-        {
-            parent.ReturnPoolSlot();
+            if (mdev.TookPoolSlot)
+            {
+                parent.ReturnPoolSlot();
+            }
         }
 
         events.Add(new(UeventAction.Remove, mdev.DevPath, BusName));

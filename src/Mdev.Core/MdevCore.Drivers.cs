@@ -53,8 +53,10 @@ public sealed partial class MdevCore
 
             try
             {
-                Bind(mdev, driver);
-                _uevents.Publish(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
+                if (Bind(mdev, driver))
+                {
+                    _uevents.Publish(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -88,10 +90,19 @@ public sealed partial class MdevCore
 
         foreach (var mdev in bound)
         {
-            await WaitForReleaseAsync(mdev, CancellationToken.None).ConfigureAwait(false);
-            if (Unbind(mdev))
+            // The VFIO driver's remove waits for the device's users; new opens fail meanwhile.
+            mdev.BlockOpens();
+            try
             {
-                _uevents.Publish(new PendingUevent(UeventAction.Unbind, mdev.DevPath, BusName));
+                await WaitForReleaseAsync(mdev, CancellationToken.None).ConfigureAwait(false);
+                if (Unbind(mdev))
+                {
+                    _uevents.Publish(new PendingUevent(UeventAction.Unbind, mdev.DevPath, BusName));
+                }
+            }
+            finally
+            {
+                mdev.UnblockOpens();
             }
         }
 
@@ -118,19 +129,37 @@ public sealed partial class MdevCore
         }
     }
 
-    /// <summary><c>really_probe</c>: links first, <c>dev-&gt;driver</c> set, then probe; a failed probe undoes both.</summary>
-    private void Bind(MdevDevice mdev, MdevDriver driver)
+    /// <summary>
+    /// <c>really_probe</c>: links first, <c>dev-&gt;driver</c> set, then probe; a failed probe undoes both. Returns false,
+    /// binding nothing, when the device is being torn down or the driver was unregistered meanwhile.
+    /// </summary>
+    private bool Bind(MdevDevice mdev, MdevDriver driver)
     {
         lock (mdev.BindLock)
         {
+            if (mdev.TearingDown || mdev.Driver is not null || mdev.State is MdevDeviceState.Removing or MdevDeviceState.Gone)
+            {
+                return false;
+            }
+
+            lock (_driverLock)
+            {
+                if (!_drivers.Contains(driver))
+                {
+                    return false;
+                }
+
+                mdev.Driver = driver;
+            }
+
             var driverDir = BusPath + "/drivers/" + driver.Name;
             var changes = new SysfsChangeSet(Sysfs);
             try
             {
                 changes.Link(driverDir + "/" + mdev.Name, mdev.SysfsPath);
                 changes.Link(mdev.SysfsPath + "/driver", driverDir);
-                mdev.Driver = driver;
                 driver.Probe(mdev);
+                return true;
             }
             catch
             {

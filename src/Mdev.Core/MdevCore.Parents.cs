@@ -43,7 +43,7 @@ public sealed partial class MdevCore
     /// <param name="ops">The vendor driver's callbacks.</param>
     /// <returns>The parent.</returns>
     /// <exception cref="MdevException">
-    /// <c>EINVAL</c> when <paramref name="ops"/> or the device is missing, no type is given, a type has no name or no
+    /// <c>EINVAL</c> when <paramref name="ops"/> or the device is missing, the type list is null, a type has no name or no
     /// device API, or an attribute breaks the mode rules; <c>EEXIST</c> when the device is already registered, two
     /// types share a name, or an attribute name is taken. Nothing is left behind.
     /// </exception>
@@ -56,10 +56,18 @@ public sealed partial class MdevCore
 
         CheckOwn(device);
         var name = device.Name;
-        var groups = ops.SupportedTypeGroups;
-        if (groups is null || groups.Count == 0)
+        lock (_parentListLock)
         {
-            throw new MdevException(Errno.EINVAL, $"register parent {name}: supported_type_groups is mandatory and empty");
+            if (_registering.Contains(device) || _parents.Any(p => p.Device == device))
+            {
+                throw new MdevException(Errno.EEXIST, $"register parent {name}: already registered");
+            }
+        }
+
+        var groups = ops.SupportedTypeGroups;
+        if (groups is null)
+        {
+            throw new MdevException(Errno.EINVAL, $"register parent {name}: supported_type_groups is mandatory");
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -98,9 +106,12 @@ public sealed partial class MdevCore
 
         lock (_parentListLock)
         {
-            if (device.Deleted)
+            lock (_treeLock)
             {
-                throw new MdevException(Errno.EINVAL, $"register parent {name}: the device was deleted");
+                if (device.Deleted)
+                {
+                    throw new MdevException(Errno.EINVAL, $"register parent {name}: the device was deleted");
+                }
             }
 
             if (_registering.Contains(device) || _parents.Any(p => p.Device == device))
@@ -147,11 +158,23 @@ public sealed partial class MdevCore
         lock (_parentListLock)
         {
             _registering.Remove(device);
+            bool deleted;
+            lock (_treeLock)
+            {
+                deleted = device.Deleted;
+            }
+
+            if (deleted)
+            {
+                changes.Rollback();
+                throw new MdevException(Errno.ENODEV, $"register parent {name}: the device was deleted meanwhile");
+            }
+
             _parents.Add(parent);
         }
 
         Log.ParentRegistered(_logger, name);
-        _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, new("MDEV_STATE", "registered")));
+        _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, [new("MDEV_STATE", "registered")]));
         return parent;
     }
 
@@ -190,11 +213,8 @@ public sealed partial class MdevCore
             Sysfs.TryRemove("/sys/class/mdev_bus/" + device.Name);
             foreach (var mdev in parent.Devices)
             {
-                lock (_mdevListLock)
-                {
-                    mdev.State = MdevDeviceState.Removing;
-                }
-
+                // As mdev_device_remove_cb, the device's state is left alone: a concurrent remove gets ENODEV.
+                HideForRemoval(mdev);
                 await WaitForReleaseAsync(mdev, CancellationToken.None).ConfigureAwait(false);
                 var events = new List<PendingUevent>();
                 Teardown(mdev, callVendorRemove: true, events);
@@ -222,7 +242,7 @@ public sealed partial class MdevCore
                 _parents.Remove(parent);
             }
 
-            _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, new("MDEV_STATE", "unregistered")));
+            _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, [new("MDEV_STATE", "unregistered")]));
         }
         finally
         {

@@ -13,11 +13,14 @@ namespace Mdev.Core;
 /// <see cref="RegisterParent"/>; bus drivers (<c>vfio_mdev</c>) register with <see cref="RegisterDriver"/>. Devices
 /// are created and removed through the typed API (<see cref="CreateMdevDevice"/>, <see cref="RemoveMdevDeviceAsync"/>)
 /// or, identically, by writing <c>create</c> and <c>remove</c> in <see cref="Sysfs"/>.</para>
-/// <para>Locks, as in the kernel, never held while calling vendor code: <c>_treeLock</c> guards the device tree;
+/// <para>Locks, as in the kernel: <c>_treeLock</c> guards the device tree;
 /// <c>_parentListLock</c> (<c>parent_list_lock</c>) the parent list; <c>_mdevListLock</c> (<c>mdev_list_lock</c>) the
 /// global UUID index and every device's state; <c>_driverLock</c> the bus's driver list; each <see cref="MdevParent"/>
-/// its children, pool and <c>unreg_sem</c>; each <see cref="MdevDevice"/> its open count and binding. The I/O path
-/// (<see cref="MdevDeviceHandle"/>) takes none of them.</para>
+/// its children, pool and <c>unreg_sem</c>; each <see cref="MdevDevice"/> its open count and binding. None of these is
+/// held while vendor code runs, except the two the kernel also holds: a device's binding lock (<c>device_lock</c>) around
+/// the bus driver's Probe/Remove, and its open lock (the VFIO <c>dev_set</c> mutex) around the vendor's Open/Release.
+/// The I/O path (<see cref="MdevDeviceHandle"/>) takes none of them. Lock order: parent list, then tree;
+/// mdev list, then a parent's lock; a device's binding lock, then the driver list.</para>
 /// </remarks>
 public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 {
@@ -122,6 +125,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
             changes.Directory(path);
             changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, () => UeventShow(device.Driver), text => SynthesizeUevent(device.DevPath, device.Subsystem ?? string.Empty, device.Driver, text));
+            AddPowerDirectory(changes, path);
             if (bus is not null)
             {
                 Sysfs.EnsureDirectory($"/sys/bus/{bus}/devices");
@@ -257,33 +261,84 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// The driver core's <c>power/</c> group of a device with runtime PM unsupported: <c>control</c> ("auto" or "on"),
+    /// <c>runtime_status</c> "unsupported", and zero active/suspended times.
+    /// </summary>
+    private static void AddPowerDirectory(SysfsChangeSet changes, string devicePath)
+    {
+        var power = devicePath + "/power";
+        var control = "auto";
+        changes.Directory(power);
+        changes.Attribute(power + "/control", SysfsModes.ReadWrite, () => control + "\n", text =>
+        {
+            // sysfs_streq: one trailing newline is allowed.
+            var value = text.EndsWith('\n') ? text[..^1] : text;
+            control = value is "auto" or "on"
+                ? value
+                : throw new MdevException(Errno.EINVAL, $"{power}/control: '{Printable(value)}' is neither auto nor on");
+        });
+        changes.Attribute(power + "/runtime_status", SysfsModes.ReadOnly, () => "unsupported\n", null);
+        changes.Attribute(power + "/runtime_active_time", SysfsModes.ReadOnly, () => "0\n", null);
+        changes.Attribute(power + "/runtime_suspended_time", SysfsModes.ReadOnly, () => "0\n", null);
+    }
+
     private static string UeventShow(string? driver) => driver is null ? string.Empty : $"DRIVER={driver}\n";
 
-    /// <summary>Writing a device's <c>uevent</c> file (<c>kobject_synth_uevent</c>): sends that action again.</summary>
+    /// <summary>
+    /// Writing a device's <c>uevent</c> file (<c>kobject_synth_uevent</c>): <c>ACTION [UUID [KEY=VALUE ...]]</c> with one
+    /// optional trailing newline; sends that action again with <c>SYNTH_UUID</c> (0 when none is given) and
+    /// <c>SYNTH_ARG_KEY=VALUE</c> for each argument. Anything else is <c>EINVAL</c>.
+    /// </summary>
     private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text)
     {
-        var word = text.AsSpan().Trim();
-        int space = word.IndexOfAny(' ', '\t');
-        if (space >= 0)
-        {
-            word = word[..space];
-        }
-
+        var body = text.EndsWith('\n') ? text[..^1] : text;
+        int space = body.IndexOf(' ', StringComparison.Ordinal);
+        var word = space < 0 ? body : body[..space];
         UeventAction? action = word switch
         {
             "add" => UeventAction.Add,
             "remove" => UeventAction.Remove,
             "change" => UeventAction.Change,
+            "move" => UeventAction.Move,
+            "online" => UeventAction.Online,
+            "offline" => UeventAction.Offline,
             "bind" => UeventAction.Bind,
             "unbind" => UeventAction.Unbind,
             _ => null,
         };
         if (action is null)
         {
-            throw new MdevException(Errno.EINVAL, $"uevent on {devPath}: unknown action '{word}'");
+            throw new MdevException(Errno.EINVAL, $"uevent on {devPath}: unknown action '{Printable(word)}'");
         }
 
-        _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, new("SYNTH_UUID", "0")));
+        var env = new List<KeyValuePair<string, string>>();
+        var args = space < 0 ? [] : body[(space + 1)..].Split(' ');
+        if (args.Length == 0)
+        {
+            env.Add(new("SYNTH_UUID", "0"));
+        }
+        else
+        {
+            if (!KernelText.TryParseUuid(args[0], out _) || args[0].Length != KernelText.UuidStringLength)
+            {
+                throw new MdevException(Errno.EINVAL, $"uevent on {devPath}: '{Printable(args[0])}' is not a UUID");
+            }
+
+            env.Add(new("SYNTH_UUID", args[0]));
+            foreach (var arg in args.Skip(1))
+            {
+                int eq = arg.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0 || !arg[..eq].All(char.IsAsciiLetterOrDigit))
+                {
+                    throw new MdevException(Errno.EINVAL, $"uevent on {devPath}: '{Printable(arg)}' is not KEY=VALUE");
+                }
+
+                env.Add(new("SYNTH_ARG_" + arg[..eq], arg[(eq + 1)..]));
+            }
+        }
+
+        _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, env));
     }
 
     private static string Printable(string text) => text.ReplaceLineEndings("\\n");

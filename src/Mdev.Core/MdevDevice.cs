@@ -15,6 +15,7 @@ public sealed class MdevDevice
     private int _openCount;
     private TaskCompletionSource? _released;
     private int _removeClaimed;
+    private int _openBlockers;
 
     internal MdevDevice(MdevCore core, Guid uuid, MdevType type)
     {
@@ -82,9 +83,10 @@ public sealed class MdevDevice
     {
         lock (_openLock)
         {
-            if (State != MdevDeviceState.Active)
+            if (State != MdevDeviceState.Active || _openBlockers > 0)
             {
-                throw new MdevException(Errno.ENODEV, $"open {Name}: device is {State.ToString().ToLowerInvariant()}");
+                var why = State == MdevDeviceState.Active ? "going away" : State.ToString().ToLowerInvariant();
+                throw new MdevException(Errno.ENODEV, $"open {Name}: device is {why}");
             }
 
             if (_openCount == 0)
@@ -122,6 +124,26 @@ public sealed class MdevDevice
 
         released?.TrySetResult();
     }
+
+    /// <summary>From now on opens fail with ENODEV (a removal or unbind is waiting for the users to let go).</summary>
+    internal void BlockOpens()
+    {
+        lock (_openLock)
+        {
+            _openBlockers++;
+        }
+    }
+
+    internal void UnblockOpens()
+    {
+        lock (_openLock)
+        {
+            _openBlockers--;
+        }
+    }
+
+    /// <summary>Set under <see cref="BindLock"/> when teardown begins: no driver may bind any more.</summary>
+    internal bool TearingDown { get; set; }
 
     /// <summary>A task that completes when no user holds the device open.</summary>
     internal Task WhenReleased()

@@ -175,6 +175,7 @@ public sealed class CreateTests
         host.Sysfs.ReadDirectory(dir).Select(e => (e.Name, e.Kind)).Should().Equal(
             ("driver", SysfsNodeKind.Symlink),
             ("mdev_type", SysfsNodeKind.Symlink),
+            ("power", SysfsNodeKind.Directory),
             ("remove", SysfsNodeKind.File),
             ("subsystem", SysfsNodeKind.Symlink),
             ("uevent", SysfsNodeKind.File),
@@ -189,6 +190,11 @@ public sealed class CreateTests
         host.Sysfs.RealPath("/sys/bus/mdev/devices/" + Host.Uuid + "/mdev_type").Should().Be(Host.Type2);
         host.Sysfs.RealPath("/sys/class/mdev_bus/mtty/" + Host.Uuid).Should().Be(dir);
         Expect.Errno(Errno.EACCES, () => host.Sysfs.Read(dir + "/remove"));
+        host.Sysfs.Read(dir + "/power/control").Should().Be("auto\n");
+        host.Sysfs.Write(dir + "/power/control", "on\n");
+        host.Sysfs.Read(dir + "/power/control").Should().Be("on\n");
+        Expect.Errno(Errno.EINVAL, () => host.Sysfs.Write(dir + "/power/control", "off"));
+        host.Sysfs.Read(dir + "/power/runtime_status").Should().Be("unsupported\n");
         mdev.State.Should().Be(MdevDeviceState.Active);
         mdev.Driver.Should().BeSameAs(host.Driver);
         host.T2.Devices.Should().Equal(mdev);

@@ -63,4 +63,17 @@ public sealed class DirectorySysfsTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public void OnTheRealSys_AttributesReadToEndDespiteTheirSize4096()
+    {
+        // Every Linux has this file; sysfs reports it as 4096 bytes although it holds a few.
+        const string Online = "/sys/devices/system/cpu/online";
+        File.Exists(Online).Should().BeTrue("this suite runs on Linux");
+        var sys = new DirectorySysfs("/sys");
+        sys.Read(Online).Should().Be(File.ReadAllText(Online)).And.EndWith("\n");
+        sys.Stat(Online).Size.Should().Be(4096);
+        sys.ReadDirectory("/sys/devices/system/cpu").Should().Contain(e => e.Name == "online" && e.Kind == SysfsNodeKind.File);
+        Expect.Errno(Errno.EINVAL, () => sys.Read("/sys/../etc/passwd"));
+    }
 }

@@ -38,7 +38,7 @@ public sealed class RegistrationTests
         var dev = Mtty();
         Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, null!));
         Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(null!, new Ops([new("1", "vfio-pci")])));
-        Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops([])));
+        Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops(null!)));
         Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops([new("", "vfio-pci")])));
         Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops([new("a/b", "vfio-pci")])));
         Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops([new("1", "")])));
@@ -48,6 +48,23 @@ public sealed class RegistrationTests
 
         var parent = _core.RegisterParent(dev, new Ops([new("1", "vfio-pci")]));
         parent.Types.Select(t => t.Name).Should().Equal("mtty-1");
+    }
+
+    [Fact]
+    public void RegisterParent_WithNoTypes_IsAccepted_AsAnEmptyNullTerminatedList()
+    {
+        var dev = Mtty();
+        var parent = _core.RegisterParent(dev, new Ops([]));
+        parent.Types.Should().BeEmpty();
+        _core.Sysfs.ReadDirectory(dev.SysfsPath + "/mdev_supported_types").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void RegisterParent_AlreadyRegistered_IsEexist_BeforeTypesAreLookedAt()
+    {
+        var dev = Mtty();
+        _core.RegisterParent(dev, new Ops([new("1", "vfio-pci")]));
+        Expect.Errno(Errno.EEXIST, () => _core.RegisterParent(dev, new Ops([new("", "")])));
     }
 
     [Fact]
@@ -74,7 +91,7 @@ public sealed class RegistrationTests
         var dev = Mtty();
         var bad = new MdevAttribute<MdevType>("weird", (UnixFileMode)Convert.ToInt32("666", 8), _ => "", (_, _) => { });
         Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops([new("1", "vfio-pci"), new("2", "vfio-pci", attributes: [bad])])));
-        _core.Sysfs.ReadDirectory(dev.SysfsPath).Select(e => e.Name).Should().Equal("subsystem", "uevent");
+        _core.Sysfs.ReadDirectory(dev.SysfsPath).Select(e => e.Name).Should().Equal("power", "subsystem", "uevent");
         _core.Sysfs.Exists("/sys/class/mdev_bus/mtty").Should().BeFalse();
     }
 

@@ -74,8 +74,14 @@ public sealed class RemoveTests
         mdev.State.Should().Be(MdevDeviceState.Removing);
         Expect.Errno(Errno.ENODEV, () => mdev.Open());
         await Expect.ErrnoAsync(Errno.EAGAIN, () => _host.Core.RemoveMdevDeviceAsync(Id));
-        _host.Sysfs.Write(_remove, "1").Should().Be(1); // a losing writer returns count
-        _host.Sysfs.Exists(mdev.SysfsPath).Should().BeTrue();
+
+        // The kernel's intermediate state: remove, mdev_type, the type and bus links are gone; the directory and
+        // its driver link stay until the device is released.
+        Expect.Errno(Errno.ENOENT, () => _host.Sysfs.Write(_remove, "1"));
+        _host.Sysfs.Exists("/sys/bus/mdev/devices/" + Host.Uuid).Should().BeFalse();
+        _host.Sysfs.Exists(mdev.SysfsPath + "/mdev_type").Should().BeFalse();
+        _host.Sysfs.ReadDirectory(Host.Type2 + "/devices").Should().BeEmpty();
+        _host.Sysfs.Exists(mdev.SysfsPath + "/driver").Should().BeTrue();
 
         _host.Time.Advance(TimeSpan.FromSeconds(10));
         await WaitUntil(() => _host.Vendor.Requests.Count == 2);
@@ -94,6 +100,7 @@ public sealed class RemoveTests
     public async Task Modern_CancelledWait_LeavesTheDeviceActive()
     {
         var mdev = _host.Core.FindDevice(Id)!;
+        var before = CreateTests.Snapshot(_host.Sysfs);
         using var handle = mdev.Open();
         using var cts = new CancellationTokenSource();
         var removal = _host.Core.RemoveMdevDeviceAsync(Id, cts.Token);
@@ -101,7 +108,7 @@ public sealed class RemoveTests
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => removal);
         mdev.State.Should().Be(MdevDeviceState.Active);
-        _host.Sysfs.Exists(mdev.SysfsPath + "/mdev_type").Should().BeTrue();
+        CreateTests.Snapshot(_host.Sysfs).Should().Equal(before);
         _host.Vendor.Calls.Should().NotContain("remove " + Host.Uuid);
         using var second = mdev.Open();
         mdev.OpenCount.Should().Be(2);

@@ -67,4 +67,21 @@ public sealed class UeventTests
         events[0]["DRIVER"].Should().Be("vfio_mdev");
         events[0]["SYNTH_UUID"].Should().Be("0");
     }
+
+    [Fact]
+    public void WritingUevent_WithUuidAndArguments_AddsSynthVariables_AndMalformedArgumentsAreEinval()
+    {
+        _host.Core.CreateMdevDevice(_host.T1, Guid.Parse(Host.Uuid));
+        var file = Host.DevicePath(Host.Uuid) + "/uevent";
+        using var listener = _host.Core.SubscribeUevents();
+        Expect.Errno(Errno.EINVAL, () => _host.Sysfs.Write(file, " add"));
+        Expect.Errno(Errno.EINVAL, () => _host.Sysfs.Write(file, "add not-a-uuid"));
+        Expect.Errno(Errno.EINVAL, () => _host.Sysfs.Write(file, $"add {Host.Uuid} =x"));
+        Expect.Errno(Errno.EINVAL, () => _host.Sysfs.Write(file, $"add {Host.Uuid} A-B=1"));
+        _host.Sysfs.Write(file, $"online {Host.Uuid} A=1 B2=two\n");
+        var e = Expect.Drain(listener).Should().ContainSingle().Subject;
+        e.Action.Should().Be(UeventAction.Online);
+        e.Environment.Select(kv => $"{kv.Key}={kv.Value}").Should().Equal(
+            "ACTION=online", $"DEVPATH={e.DevPath}", "SUBSYSTEM=mdev", $"SYNTH_UUID={Host.Uuid}", "SYNTH_ARG_A=1", "SYNTH_ARG_B2=two", "DRIVER=vfio_mdev", $"SEQNUM={e.SequenceNumber}");
+    }
 }

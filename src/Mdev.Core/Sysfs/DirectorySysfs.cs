@@ -103,7 +103,27 @@ public sealed class DirectorySysfs : ISysfs
                 throw new MdevException(Errno.EISDIR, $"read {path}: is a directory");
             }
 
-            return Encoding.Latin1.GetString(File.ReadAllBytes(host));
+            // sysfs reports every attribute as 4096 bytes: read until EOF, never trust the size.
+            using var handle = File.OpenHandle(host, FileMode.Open, FileAccess.Read);
+            var buffer = new byte[SysfsTree.AttributeSize];
+            int total = 0;
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                int n = RandomAccess.Read(handle, buffer.AsSpan(total), total);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+
+            return Encoding.Latin1.GetString(buffer, 0, total);
         });
     }
 
@@ -131,6 +151,11 @@ public sealed class DirectorySysfs : ISysfs
     private string Map(string path)
     {
         var parts = SysfsPath.Split(path) ?? throw new MdevException(Errno.ENOENT, $"{path} is not below {SysfsPath.Root}");
+        if (parts.Contains(".."))
+        {
+            throw new MdevException(Errno.EINVAL, $"{path}: '..' would leave {Root}");
+        }
+
         return parts.Count == 0 ? Root : Path.Combine([Root, .. parts]);
     }
 
@@ -148,10 +173,27 @@ public sealed class DirectorySysfs : ISysfs
         }
     }
 
-    private static MdevException Translate(string path, Exception ex) => ex switch
+    /// <summary>
+    /// Maps an I/O failure back to its errno: on Linux, .NET keeps the raw errno in <see cref="Exception.HResult"/> of
+    /// the <see cref="IOException"/> it raises for a failed syscall (e.g. 17 for a <c>create</c> that got EEXIST).
+    /// </summary>
+    private static MdevException Translate(string path, Exception ex)
     {
-        FileNotFoundException or DirectoryNotFoundException => new MdevException(Errno.ENOENT, $"{path}: no such file or directory", ex),
-        UnauthorizedAccessException => new MdevException(Errno.EACCES, $"{path}: permission denied", ex),
-        _ => new MdevException(Errno.EIO, $"{path}: {ex.Message}", ex),
-    };
+        if (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new MdevException(Errno.ENOENT, $"{path}: no such file or directory", ex);
+        }
+
+        if (ex is UnauthorizedAccessException)
+        {
+            return new MdevException(Errno.EACCES, $"{path}: permission denied", ex);
+        }
+
+        if (ex.HResult is > 0 and < 4096 && Enum.IsDefined((Errno)ex.HResult))
+        {
+            return new MdevException((Errno)ex.HResult, $"{path}: {ex.Message}", ex);
+        }
+
+        return new MdevException(Errno.EIO, $"{path}: {ex.Message}", ex);
+    }
 }

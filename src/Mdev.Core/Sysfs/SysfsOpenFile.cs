@@ -6,7 +6,7 @@ namespace Mdev.Core.Sysfs;
 /// An open sysfs attribute, as a file descriptor is in the kernel: permissions were checked at open; every write is
 /// one store; a read at offset 0 takes a fresh show snapshot and later offsets read from it (seq_file).
 /// </summary>
-/// <remarks>Once the attribute is removed (its device went away) every read and write fails with <c>ENODEV</c>, as kernfs
+/// <remarks>A show or store that throws anything but <see cref="MdevException"/> surfaces as <c>EIO</c> (with the original as inner exception), since a syscall can only return an errno. Once the attribute is removed (its device went away) every read and write fails with <c>ENODEV</c>, as kernfs
 /// does for a deactivated node. Not thread-safe: like a file description, use it from one thread at a time.</remarks>
 public sealed class SysfsOpenFile : IDisposable
 {
@@ -87,7 +87,16 @@ public sealed class SysfsOpenFile : IDisposable
 
         ThrowIfRemoved();
         var chunk = data[..Math.Min(data.Length, SysfsTree.AttributeSize)];
-        _node.Store!(Encoding.Latin1.GetString(chunk));
+        var text = Encoding.Latin1.GetString(chunk);
+        try
+        {
+            _node.Store!(text);
+        }
+        catch (Exception ex) when (ex is not MdevException and not OutOfMemoryException)
+        {
+            throw new MdevException(Errno.EIO, $"write {Path}: the store failed: {ex.Message}", ex);
+        }
+
         return chunk.Length;
     }
 
@@ -97,7 +106,16 @@ public sealed class SysfsOpenFile : IDisposable
     private byte[] Show()
     {
         ThrowIfRemoved();
-        var text = _node.Show!();
+        string text;
+        try
+        {
+            text = _node.Show!();
+        }
+        catch (Exception ex) when (ex is not MdevException and not OutOfMemoryException)
+        {
+            throw new MdevException(Errno.EIO, $"read {Path}: the show failed: {ex.Message}", ex);
+        }
+
         var bytes = Encoding.Latin1.GetBytes(text);
 
         // sysfs_kf_seq_show: a show that fills the page is cut to PAGE_SIZE - 1 bytes.

@@ -36,7 +36,7 @@ public sealed class SysfsTree : ISysfs
             {
                 SysfsDirectoryNode => new SysfsStat(SysfsNodeKind.Directory, SysfsModes.Directory, 0),
                 SysfsAttributeNode a => new SysfsStat(SysfsNodeKind.File, a.Mode, AttributeSize),
-                SysfsLinkNode l => new SysfsStat(SysfsNodeKind.Symlink, SysfsModes.Symlink, RelativeTarget(l).Length),
+                SysfsLinkNode => new SysfsStat(SysfsNodeKind.Symlink, SysfsModes.Symlink, 0), // kernfs never sets i_size of a link
                 _ => throw new InvalidOperationException("unknown node kind"),
             };
         }

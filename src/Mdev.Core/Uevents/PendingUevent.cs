@@ -6,4 +6,4 @@ internal readonly record struct PendingUevent(
     string DevPath,
     string Subsystem,
     string? Driver = null,
-    KeyValuePair<string, string>? Extra = null);
+    IReadOnlyList<KeyValuePair<string, string>>? Extra = null);

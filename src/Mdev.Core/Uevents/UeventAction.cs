@@ -13,4 +13,10 @@ public enum UeventAction
     Bind,
     /// <summary><c>unbind</c>: a driver was unbound.</summary>
     Unbind,
+    /// <summary><c>move</c>: a device was renamed or moved (only ever synthesized here).</summary>
+    Move,
+    /// <summary><c>online</c> (only ever synthesized here).</summary>
+    Online,
+    /// <summary><c>offline</c> (only ever synthesized here).</summary>
+    Offline,
 }

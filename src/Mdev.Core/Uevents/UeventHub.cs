@@ -37,14 +37,15 @@ internal sealed class UeventHub
                     new("DEVPATH", pending.DevPath),
                     new("SUBSYSTEM", pending.Subsystem),
                 };
+                // kobject_uevent_env: the caller's variables (MDEV_STATE, SYNTH_*) come before dev_uevent's DRIVER.
+                if (pending.Extra is { } extra)
+                {
+                    env.AddRange(extra);
+                }
+
                 if (pending.Driver is not null)
                 {
                     env.Add(new("DRIVER", pending.Driver));
-                }
-
-                if (pending.Extra is { } extra)
-                {
-                    env.Add(extra);
                 }
 
                 env.Add(new("SEQNUM", seq.ToString(System.Globalization.CultureInfo.InvariantCulture)));
