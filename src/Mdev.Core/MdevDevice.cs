@@ -53,6 +53,12 @@ public sealed class MdevDevice
     /// <summary>The vendor driver's private data (<c>mdev_set_drvdata</c>).</summary>
     public object? DriverData { get; set; }
 
+    /// <summary>
+    /// The bound mdev bus driver's per-device data (2016's <c>vfio_mdev</c> kept its <c>vfio_device</c> there); set by
+    /// the driver in Probe and cleared in Remove. Vendors reach VFIO services through it.
+    /// </summary>
+    public object? BusDriverData { get; set; }
+
     /// <summary>How many users hold it open (VFIO device files).</summary>
     public int OpenCount
     {

@@ -51,4 +51,19 @@ public static class VfioIoctl
 
     /// <summary><c>VFIO_DEVICE_RESET</c> (device).</summary>
     public const uint DeviceReset = (Type << 8) | (Base + 11);
+
+    /// <summary><c>VFIO_IOMMU_GET_INFO</c> (container; the device's <c>VFIO_DEVICE_GET_PCI_HOT_RESET_INFO</c> shares the number).</summary>
+    public const uint IommuGetInfo = (Type << 8) | (Base + 12);
+
+    /// <summary><c>VFIO_IOMMU_MAP_DMA</c> (container).</summary>
+    public const uint IommuMapDma = (Type << 8) | (Base + 13);
+
+    /// <summary><c>VFIO_IOMMU_UNMAP_DMA</c> (container).</summary>
+    public const uint IommuUnmapDma = (Type << 8) | (Base + 14);
+
+    /// <summary><c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (device).</summary>
+    public const uint DeviceQueryGfxPlane = (Type << 8) | (Base + 14);
+
+    /// <summary><c>VFIO_DEVICE_FEATURE</c> (device).</summary>
+    public const uint DeviceFeature = (Type << 8) | (Base + 17);
 }

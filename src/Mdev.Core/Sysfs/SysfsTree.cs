@@ -210,8 +210,10 @@ public sealed class SysfsTree : ISysfs
         }
     }
 
-    /// <summary>Creates every missing directory on the way to <paramref name="path"/> (mkdir -p).</summary>
-    internal void EnsureDirectory(string path)
+    /// <summary>Kernel side: creates every missing directory on the way to <paramref name="path"/> (mkdir -p).</summary>
+    /// <param name="path">The absolute directory path.</param>
+    /// <exception cref="MdevException"><c>EINVAL</c> when not below <c>/sys</c>; <c>ENOTDIR</c> when a component is a file.</exception>
+    public void EnsureDirectory(string path)
     {
         lock (_lock)
         {
@@ -231,8 +233,10 @@ public sealed class SysfsTree : ISysfs
         }
     }
 
-    /// <summary>Removes <paramref name="path"/> when present; returns whether it was.</summary>
-    internal bool TryRemove(string path)
+    /// <summary>Kernel side: removes <paramref name="path"/> (and everything below it) when present, as <see cref="Remove"/>.</summary>
+    /// <param name="path">The absolute path (a symlink is removed itself, not followed).</param>
+    /// <returns>Whether a node was there.</returns>
+    public bool TryRemove(string path)
     {
         lock (_lock)
         {

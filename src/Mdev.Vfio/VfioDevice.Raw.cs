@@ -1,0 +1,146 @@
+using Mdev.Core;
+
+namespace Mdev.Vfio;
+
+public sealed partial class VfioDevice
+{
+    /// <summary>
+    /// A device ioctl, byte for byte as <c>vfio.h</c> lays the structs out on x86-64. GET_INFO, GET_REGION_INFO,
+    /// GET_IRQ_INFO, SET_IRQS and RESET go through the typed callbacks (argsz below the minimum is <c>EINVAL</c>; a
+    /// region whose capabilities do not fit returns 0 with CAPS set and the argsz needed); anything else reaches
+    /// <see cref="ParentOps.Ioctl"/>. A vendor that is not a <see cref="VfioParentOps"/> gets every ioctl raw.
+    /// </summary>
+    /// <param name="request">The request number.</param>
+    /// <param name="argument">The argument struct, read and written in place (empty for RESET).</param>
+    /// <returns>The ioctl's result (0 for the uapi ioctls).</returns>
+    /// <exception cref="MdevException">The kernel's errno.</exception>
+    public long Ioctl(uint request, Span<byte> argument)
+    {
+        ThrowIfDisposed();
+        if (Device.Parent.Ops is not VfioParentOps)
+        {
+            return _handle.Ioctl(request, argument);
+        }
+
+        switch (request)
+        {
+            case VfioIoctl.DeviceGetInfo:
+                return RawGetInfo(argument);
+            case VfioIoctl.DeviceGetRegionInfo:
+                return RawGetRegionInfo(argument);
+            case VfioIoctl.DeviceGetIrqInfo:
+                return RawGetIrqInfo(argument);
+            case VfioIoctl.DeviceSetIrqs:
+                return RawSetIrqs(argument);
+            case VfioIoctl.DeviceReset:
+                Reset();
+                return 0;
+            default:
+                return _handle.Ioctl(request, argument);
+        }
+    }
+
+    private long RawGetInfo(Span<byte> argument)
+    {
+        Uapi.CheckArgsz(argument, Uapi.DeviceInfoMinSize, "device get info");
+        var info = GetInfo();
+        Uapi.Put(argument, 4, (uint)info.Flags);
+        Uapi.Put(argument, 8, info.NumRegions);
+        Uapi.Put(argument, 12, info.NumIrqs);
+        return 0;
+    }
+
+    private long RawGetRegionInfo(Span<byte> argument)
+    {
+        uint argsz = Uapi.CheckArgsz(argument, Uapi.RegionInfoSize, "device get region info");
+        var info = GetRegionInfo(Uapi.U32(argument, 8));
+        var flags = info.Flags;
+        uint capOffset = 0;
+        if (info.Capabilities.Count > 0)
+        {
+            int chain = Uapi.ChainSize(info.Capabilities);
+            if (argsz < Uapi.RegionInfoSize + chain)
+            {
+                // Too small for the chain: success, CAPS set, argsz says what is needed, cap_offset 0.
+                argsz = (uint)(Uapi.RegionInfoSize + chain);
+            }
+            else
+            {
+                Uapi.WriteChain(argument, Uapi.RegionInfoSize, info.Capabilities);
+                capOffset = Uapi.RegionInfoSize;
+            }
+        }
+
+        Uapi.Put(argument, 0, argsz);
+        Uapi.Put(argument, 4, (uint)flags);
+        Uapi.Put(argument, 12, capOffset);
+        Uapi.Put(argument, 16, info.Size);
+        Uapi.Put(argument, 24, info.Offset);
+        return 0;
+    }
+
+    private long RawGetIrqInfo(Span<byte> argument)
+    {
+        Uapi.CheckArgsz(argument, Uapi.IrqInfoSize, "device get irq info");
+        var info = GetIrqInfo(Uapi.U32(argument, 8));
+        Uapi.Put(argument, 4, (uint)info.Flags);
+        Uapi.Put(argument, 12, info.Count);
+        return 0;
+    }
+
+    private long RawSetIrqs(Span<byte> argument)
+    {
+        uint argsz = Uapi.CheckArgsz(argument, Uapi.IrqSetHeaderSize, "device set irqs");
+        var flags = (VfioIrqSetFlags)Uapi.U32(argument, 4);
+        uint index = Uapi.U32(argument, 8), start = Uapi.U32(argument, 12), count = Uapi.U32(argument, 16);
+        var ops = Ops;
+        ValidateSetIrqs(ops, flags, index, start, count);
+        int elem = (flags & VfioIrqSetFlags.DataTypeMask) switch
+        {
+            VfioIrqSetFlags.DataBool => 1,
+            VfioIrqSetFlags.DataEventFd => 4,
+            _ => 0,
+        };
+        if ((ulong)(argsz - Uapi.IrqSetHeaderSize) < (ulong)count * (ulong)elem)
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: argsz {argsz} holds no data for {count} interrupts");
+        }
+
+        var data = argument.Slice(Uapi.IrqSetHeaderSize, (int)(count * (uint)elem));
+        VfioIrqSet request;
+        if (elem == 1)
+        {
+            var bools = new bool[count];
+            for (int i = 0; i < bools.Length; i++)
+            {
+                bools[i] = data[i] != 0;
+            }
+
+            request = new VfioIrqSet(flags, index, start, count, bools: bools);
+        }
+        else if (elem == 4)
+        {
+            var fds = new EventFd?[count];
+            for (int i = 0; i < fds.Length; i++)
+            {
+                int fd = Uapi.S32(data, i * 4);
+                if (fd < 0)
+                {
+                    continue; // -1 de-assigns; the model treats every negative fd alike, as mtty does
+                }
+
+                var resolve = EventFdResolver ?? throw new MdevException(Errno.EBADF, $"set irqs on {Device.Name}: fd {fd} is not open here (use the typed SetIrqs or a VfioProcess)");
+                fds[i] = resolve(fd);
+            }
+
+            request = new VfioIrqSet(flags, index, start, count, eventFds: fds);
+        }
+        else
+        {
+            request = new VfioIrqSet(flags, index, start, count);
+        }
+
+        ops.SetIrqs(Device, request);
+        return 0;
+    }
+}

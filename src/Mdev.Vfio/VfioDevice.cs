@@ -1,0 +1,242 @@
+using Mdev.Core;
+
+namespace Mdev.Vfio;
+
+/// <summary>
+/// An open VFIO device file: two faces on the same vendor callbacks. The typed face (<see cref="GetInfo"/>,
+/// <see cref="GetRegionInfo"/>, <see cref="GetIrqInfo"/>, <see cref="SetIrqs"/>, <see cref="Reset"/>,
+/// <see cref="Read"/>, <see cref="Write"/>, <see cref="Mmap"/>) and the raw face (<see cref="Ioctl"/>), which speaks
+/// <c>include/uapi/linux/vfio.h</c> byte for byte: the argsz protocol, the capability-chain retry and the common
+/// SET_IRQS validation. Ioctls the uapi does not define for devices reach the vendor's <see cref="ParentOps.Ioctl"/>.
+/// </summary>
+/// <remarks>
+/// Read, write and ioctl take no lock of the core or of VFIO: the vendor serialises its own state, as in the kernel.
+/// The vendor's Open runs on the device's first open and Release on its last close (the modern
+/// <c>open_device</c>/<c>close_device</c> rule), whatever number of files are open.
+/// </remarks>
+public sealed partial class VfioDevice : IDisposable
+{
+    private readonly VfioModule _module;
+    private readonly IommuGroup _group;
+    private readonly MdevDeviceHandle _handle;
+    private int _disposed;
+
+    internal VfioDevice(VfioModule module, IommuGroup group, MdevDeviceHandle handle)
+    {
+        _module = module;
+        _group = group;
+        _handle = handle;
+    }
+
+    /// <summary>The mdev device behind the file.</summary>
+    public MdevDevice Device => _handle.Device;
+
+    /// <summary>Resolves eventfd descriptors for the raw SET_IRQS; set by <see cref="VfioProcess"/>.</summary>
+    internal Func<int, EventFd>? EventFdResolver { get; set; }
+
+    private VfioParentOps Ops => Device.Parent.Ops as VfioParentOps
+        ?? throw new MdevException(Errno.ENOTTY, $"{Device.Name}: the vendor driver has no typed VFIO callbacks (it handles raw ioctls itself)");
+
+    /// <summary><c>VFIO_DEVICE_GET_INFO</c>.</summary>
+    /// <returns>The device's flags and its numbers of regions and IRQ indexes.</returns>
+    public VfioDeviceInfo GetInfo()
+    {
+        ThrowIfDisposed();
+        return Ops.GetDeviceInfo(Device);
+    }
+
+    /// <summary><c>VFIO_DEVICE_GET_REGION_INFO</c>, with the capability chain; CAPS is set when there are capabilities.</summary>
+    /// <param name="index">The region index.</param>
+    /// <returns>The region.</returns>
+    /// <exception cref="MdevException">The vendor's errno, <c>EINVAL</c> for an index the device does not have.</exception>
+    public VfioRegionInfo GetRegionInfo(uint index)
+    {
+        ThrowIfDisposed();
+        var info = Ops.GetRegionInfo(Device, index);
+        return info.Capabilities.Count > 0 ? info with { Flags = info.Flags | VfioRegionFlags.Caps } : info;
+    }
+
+    /// <summary><c>VFIO_DEVICE_GET_IRQ_INFO</c>.</summary>
+    /// <param name="index">The IRQ index.</param>
+    /// <returns>The IRQ index's info.</returns>
+    public VfioIrqInfo GetIrqInfo(uint index)
+    {
+        ThrowIfDisposed();
+        return Ops.GetIrqInfo(Device, index);
+    }
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_SET_IRQS</c>: the common rules first (<c>vfio_set_irqs_validate_and_prepare</c>: index below the
+    /// number of IRQ indexes, no count overflow, no unknown flag, <c>start</c> and <c>start + count</c> within the
+    /// index, exactly one data type, data for every interrupt), then the vendor's <see cref="VfioParentOps.SetIrqs"/>.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <exception cref="MdevException"><c>EINVAL</c> for a request the common rules refuse; else the vendor's errno.</exception>
+    public void SetIrqs(VfioIrqSet request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfDisposed();
+        var ops = Ops;
+        ValidateSetIrqs(ops, request.Flags, request.Index, request.Start, request.Count);
+        int have = request.DataType switch
+        {
+            VfioIrqSetFlags.DataBool => request.Bools.Count,
+            VfioIrqSetFlags.DataEventFd => request.EventFds.Count,
+            _ => int.MaxValue,
+        };
+        if ((uint)have < request.Count)
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: data for {have} of {request.Count} interrupts");
+        }
+
+        ops.SetIrqs(Device, request);
+    }
+
+    /// <summary>The header rules of <c>vfio_set_irqs_validate_and_prepare</c>, in the kernel's order.</summary>
+    private void ValidateSetIrqs(VfioParentOps ops, VfioIrqSetFlags flags, uint index, uint start, uint count)
+    {
+        var (numIrqs, maxIrqType) = ops.GetSetIrqsBounds(Device, index);
+        if (index >= maxIrqType)
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: index {index} is not below {maxIrqType}");
+        }
+
+        if (count >= uint.MaxValue - start)
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: start {start} + count {count} overflows");
+        }
+
+        if ((flags & ~(VfioIrqSetFlags.DataTypeMask | VfioIrqSetFlags.ActionTypeMask)) != 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: unknown flag bits 0x{(uint)flags:x}");
+        }
+
+        if (start >= numIrqs || start + count > numIrqs)
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: interrupts {start}..{start + count} are outside index {index}'s {numIrqs}");
+        }
+
+        if ((flags & VfioIrqSetFlags.DataTypeMask) is not (VfioIrqSetFlags.DataNone or VfioIrqSetFlags.DataBool or VfioIrqSetFlags.DataEventFd))
+        {
+            throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: data type 0x{(uint)(flags & VfioIrqSetFlags.DataTypeMask):x} is not exactly one of NONE, BOOL, EVENTFD");
+        }
+    }
+
+    /// <summary><c>VFIO_DEVICE_RESET</c>.</summary>
+    public void Reset()
+    {
+        ThrowIfDisposed();
+        Ops.Reset(Device);
+    }
+
+    /// <summary><c>pread</c> on the device file: the vendor's Read at <paramref name="offset"/>.</summary>
+    /// <param name="buffer">Where the bytes go.</param>
+    /// <param name="offset">The file offset (a region's <see cref="VfioRegionInfo.Offset"/> plus the offset in it).</param>
+    /// <returns>The number of bytes read.</returns>
+    public int Read(Span<byte> buffer, long offset)
+    {
+        ThrowIfDisposed();
+        return _handle.Read(buffer, offset);
+    }
+
+    /// <summary><c>pwrite</c> on the device file: the vendor's Write at <paramref name="offset"/>.</summary>
+    /// <param name="buffer">The bytes.</param>
+    /// <param name="offset">The file offset.</param>
+    /// <returns>The number of bytes written.</returns>
+    public int Write(ReadOnlySpan<byte> buffer, long offset)
+    {
+        ThrowIfDisposed();
+        return _handle.Write(buffer, offset);
+    }
+
+    /// <summary>
+    /// <c>mmap</c> of the device file: <paramref name="offset"/> and <paramref name="length"/> page-aligned, inside one
+    /// region that has MMAP and, when the region has a sparse-mmap capability, inside one of its areas; the vendor backs
+    /// the window (<see cref="ParentOps.Mmap"/>).
+    /// </summary>
+    /// <param name="offset">The file offset.</param>
+    /// <param name="length">The length.</param>
+    /// <returns>The memory window.</returns>
+    /// <exception cref="MdevException"><c>EINVAL</c> when the window is not mmap-able.</exception>
+    public Memory<byte> Mmap(long offset, long length)
+    {
+        ThrowIfDisposed();
+        const long page = 4096;
+        if (offset < 0 || length <= 0 || offset % page != 0 || length % page != 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"mmap on {Device.Name}: offset 0x{offset:x} length 0x{length:x} must be page-aligned and non-empty");
+        }
+
+        if (Device.Parent.Ops is VfioParentOps ops)
+        {
+            var info = ops.GetDeviceInfo(Device);
+            VfioRegionInfo? region = null;
+            for (uint i = 0; i < info.NumRegions && region is null; i++)
+            {
+                VfioRegionInfo r;
+                try
+                {
+                    r = ops.GetRegionInfo(Device, i);
+                }
+                catch (MdevException ex) when (ex.Errno == Errno.EINVAL)
+                {
+                    continue; // a hole in the index space
+                }
+
+                if (r.Size > 0 && (ulong)offset >= r.Offset && (ulong)offset - r.Offset < r.Size)
+                {
+                    region = r;
+                }
+            }
+
+            if (region is null || (region.Flags & VfioRegionFlags.Mmap) == 0 || (ulong)(offset + length) > region.Offset + region.Size)
+            {
+                throw new MdevException(Errno.EINVAL, $"mmap on {Device.Name}: 0x{offset:x}+0x{length:x} is not inside an mmap-able region");
+            }
+
+            if (region.Capabilities.OfType<VfioSparseMmapCapability>().FirstOrDefault() is { } sparse)
+            {
+                ulong start = (ulong)offset - region.Offset, end = start + (ulong)length;
+                if (!sparse.Areas.Any(a => start >= a.Offset && end <= a.Offset + a.Size))
+                {
+                    throw new MdevException(Errno.EINVAL, $"mmap on {Device.Name}: 0x{offset:x}+0x{length:x} is outside the region's sparse mmap areas");
+                }
+            }
+        }
+
+        return _handle.Mmap(offset, length);
+    }
+
+    /// <summary>Closes the file; the last close of the device runs the vendor's Release.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _handle.Dispose();
+        }
+        finally
+        {
+            lock (_module.Lock)
+            {
+                _group.DeviceFiles--;
+                if (_group.DeviceFiles == 0 && _group.FileClosing && _group.OpenFile is { } file)
+                {
+                    file.ReleaseLocked();
+                }
+            }
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new MdevException(Errno.EBADF, $"{Device.Name}: the device file is closed");
+        }
+    }
+}

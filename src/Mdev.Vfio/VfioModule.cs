@@ -1,0 +1,193 @@
+using Mdev.Core;
+
+namespace Mdev.Vfio;
+
+/// <summary>
+/// One simulated VFIO stack (<c>vfio.ko</c>, <c>vfio_mdev.ko</c>, <c>vfio_iommu_type1.ko</c>) on an <see cref="MdevCore"/>:
+/// it registers the <c>vfio_mdev</c> bus driver, which puts every device it binds in an IOMMU group of its own
+/// (smallest free id) with a VFIO group <c>/dev/vfio/&lt;id&gt;</c>; a VMM then opens the container
+/// (<see cref="OpenContainer"/>), the group (<see cref="OpenGroup"/>) and the device file, typed or, through
+/// <see cref="CreateProcess"/>, with file descriptors and raw uapi ioctls.
+/// </summary>
+/// <remarks>
+/// Locking: <see cref="Lock"/> (the kernel's group and container locks together) guards the groups, their open files,
+/// container attachments and device-file counts. It is never held while vendor code runs. The device I/O path takes
+/// no lock of this module.
+/// </remarks>
+public sealed class VfioModule
+{
+    /// <summary>The bus driver's name.</summary>
+    public const string DriverName = "vfio_mdev";
+
+    private readonly SortedDictionary<int, IommuGroup> _groups = [];
+
+    /// <summary>Creates the VFIO stack and registers <c>vfio_mdev</c> on <paramref name="core"/>'s mdev bus.</summary>
+    /// <param name="core">The mdev core.</param>
+    /// <exception cref="MdevException"><c>EBUSY</c> when a <c>vfio_mdev</c> driver is registered there already.</exception>
+    public VfioModule(MdevCore core)
+    {
+        ArgumentNullException.ThrowIfNull(core);
+        Core = core;
+        core.Sysfs.EnsureDirectory("/sys/kernel/iommu_groups");
+        core.RegisterDriver(new VfioMdevDriver(this));
+    }
+
+    /// <summary>The mdev core it serves.</summary>
+    public MdevCore Core { get; }
+
+    /// <summary>The live IOMMU groups, by id.</summary>
+    public IReadOnlyList<IommuGroup> Groups
+    {
+        get
+        {
+            lock (Lock)
+            {
+                return _groups.Values.ToArray();
+            }
+        }
+    }
+
+    internal Lock Lock { get; } = new();
+
+    /// <summary>Finds the group of a device.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>Its group, or null when it is not bound to <c>vfio_mdev</c>.</returns>
+    public IommuGroup? FindGroup(MdevDevice mdev)
+    {
+        lock (Lock)
+        {
+            return _groups.Values.FirstOrDefault(g => g.Device == mdev && !g.DeviceGone);
+        }
+    }
+
+    /// <summary>Opens <c>/dev/vfio/vfio</c>: a new, empty container (always succeeds).</summary>
+    /// <returns>The container file.</returns>
+    public VfioContainer OpenContainer() => new(this);
+
+    /// <summary>Opens <c>/dev/vfio/&lt;id&gt;</c>.</summary>
+    /// <param name="id">The group id.</param>
+    /// <returns>The group file.</returns>
+    /// <exception cref="MdevException"><c>ENOENT</c> when there is no such group; <c>EBUSY</c> when it is open already (one opener at a time).</exception>
+    public VfioGroup OpenGroup(int id)
+    {
+        lock (Lock)
+        {
+            if (!_groups.TryGetValue(id, out var group) || group.DeviceGone)
+            {
+                throw new MdevException(Errno.ENOENT, $"open /dev/vfio/{id}: no such group");
+            }
+
+            if (group.OpenFile is not null)
+            {
+                throw new MdevException(Errno.EBUSY, $"open /dev/vfio/{id}: the group is already open");
+            }
+
+            var file = new VfioGroup(this, group);
+            group.OpenFile = file;
+            group.FileClosing = false;
+            return file;
+        }
+    }
+
+    /// <summary>A user process with a file-descriptor table, for code that speaks the uapi byte for byte.</summary>
+    /// <returns>The process.</returns>
+    public VfioProcess CreateProcess() => new(this);
+
+    /// <summary>vfio_mdev probe: a fresh IOMMU group with its sysfs nodes and the VFIO group's class device.</summary>
+    internal void Attach(MdevDevice mdev)
+    {
+        IommuGroup group;
+        lock (Lock)
+        {
+            int id = 0;
+            while (_groups.ContainsKey(id))
+            {
+                id++;
+            }
+
+            group = new IommuGroup(id, mdev);
+            _groups.Add(id, group);
+        }
+
+        var sysfs = Core.Sysfs;
+        Device? classDevice = null;
+        try
+        {
+            var ro = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            sysfs.AddDirectory(group.SysfsPath);
+            sysfs.AddDirectory(group.SysfsPath + "/devices");
+            sysfs.AddAttribute(group.SysfsPath + "/name", ro, () => group.Name + "\n", null);
+            sysfs.AddAttribute(group.SysfsPath + "/reserved_regions", ro, () => string.Empty, null);
+            sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+            sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
+            classDevice = Core.AddDevice($"/sys/devices/virtual/vfio/{group.Id}", deviceClass: "vfio");
+            mdev.BusDriverData = new VfioDeviceContext(this, group);
+        }
+        catch
+        {
+            sysfs.TryRemove(mdev.SysfsPath + "/iommu_group");
+            sysfs.TryRemove(group.SysfsPath);
+            if (classDevice is not null)
+            {
+                Core.DeleteDeviceAsync(classDevice).GetAwaiter().GetResult();
+            }
+
+            lock (Lock)
+            {
+                _groups.Remove(group.Id);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// vfio_mdev remove: the core has already waited until no device file is open. The group's nodes go; its id is
+    /// freed now, or when its group file is closed if a VMM still holds it.
+    /// </summary>
+    internal void Detach(MdevDevice mdev)
+    {
+        IommuGroup? group;
+        lock (Lock)
+        {
+            group = _groups.Values.FirstOrDefault(g => g.Device == mdev && !g.DeviceGone);
+            if (group is null)
+            {
+                return;
+            }
+
+            group.DeviceGone = true;
+            if (group.OpenFile is null)
+            {
+                _groups.Remove(group.Id);
+            }
+        }
+
+        mdev.BusDriverData = null;
+        Core.Sysfs.TryRemove(mdev.SysfsPath + "/iommu_group");
+        Core.Sysfs.TryRemove(group.SysfsPath);
+
+        if (Core.FindTreeDevice($"/sys/devices/virtual/vfio/{group.Id}") is { } classDevice)
+        {
+            Core.DeleteDeviceAsync(classDevice).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The type1 IOMMU of the container a group is attached to, when one is set.</summary>
+    internal Type1Iommu? IommuOf(IommuGroup group)
+    {
+        lock (Lock)
+        {
+            return group.Container?.Iommu;
+        }
+    }
+
+    /// <summary>Drops a dead group once its file has been released.</summary>
+    internal void ForgetIfDead(IommuGroup group)
+    {
+        if (group.DeviceGone && group.OpenFile is null)
+        {
+            _groups.Remove(group.Id);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Mdev.Core;
+
+namespace Mdev.Vfio;
+
+/// <summary>
+/// A vendor driver whose devices are used through VFIO: <see cref="ParentOps"/> plus the typed device-file
+/// callbacks (<c>vfio_device_ops</c>). <see cref="VfioDevice"/> turns the uapi ioctls into these calls, doing the
+/// argsz protocol, capability chains and the common SET_IRQS validation itself, so a vendor never parses uapi bytes;
+/// any other ioctl still reaches <see cref="ParentOps.Ioctl"/>.
+/// </summary>
+public abstract class VfioParentOps : ParentOps
+{
+    /// <summary><c>VFIO_DEVICE_GET_INFO</c>: flags, number of regions and IRQ indexes.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>The info.</returns>
+    public abstract VfioDeviceInfo GetDeviceInfo(MdevDevice mdev);
+
+    /// <summary><c>VFIO_DEVICE_GET_REGION_INFO</c>; throw <c>EINVAL</c> for an index the device does not have (the default does for every index).</summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="index">The region index.</param>
+    /// <returns>The region, with its capabilities.</returns>
+    public virtual VfioRegionInfo GetRegionInfo(MdevDevice mdev, uint index) =>
+        throw new MdevException(Errno.EINVAL, $"region info {index} on {mdev.Name}: no such region");
+
+    /// <summary><c>VFIO_DEVICE_GET_IRQ_INFO</c>; throw <c>EINVAL</c> for an index the device does not have (the default does for every index).</summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="index">The IRQ index.</param>
+    /// <returns>The IRQ index's info.</returns>
+    public virtual VfioIrqInfo GetIrqInfo(MdevDevice mdev, uint index) =>
+        throw new MdevException(Errno.EINVAL, $"irq info {index} on {mdev.Name}: no such IRQ index");
+
+    /// <summary>
+    /// The bounds <c>vfio_set_irqs_validate_and_prepare(hdr, num_irqs, max_irq_type)</c> checks a SET_IRQS against:
+    /// by default the index's <see cref="VfioIrqInfo.Count"/> and the device's <see cref="VfioDeviceInfo.NumIrqs"/>.
+    /// Override to reproduce a driver's own choice (mtty passes its cached number of IRQ indexes as both).
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="index">The IRQ index of the request (already below <c>maxIrqType</c> when asked for <c>numIrqs</c>).</param>
+    /// <returns><c>numIrqs</c> (interrupts of the index) and <c>maxIrqType</c> (number of indexes).</returns>
+    public virtual (uint NumIrqs, uint MaxIrqType) GetSetIrqsBounds(MdevDevice mdev, uint index)
+    {
+        var maxIrqType = GetDeviceInfo(mdev).NumIrqs;
+        return (index < maxIrqType ? GetIrqInfo(mdev, index).Count : 0, maxIrqType);
+    }
+
+    /// <summary><c>VFIO_DEVICE_SET_IRQS</c>, already validated by the common rules; the default refuses with <c>ENOTTY</c>.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="request">The request.</param>
+    public virtual void SetIrqs(MdevDevice mdev, VfioIrqSet request) =>
+        throw new MdevException(Errno.ENOTTY, $"set irqs on {mdev.Name}: not supported by the vendor driver");
+
+    /// <summary><c>VFIO_DEVICE_RESET</c>; the default refuses with <c>ENOTTY</c>.</summary>
+    /// <param name="mdev">The device.</param>
+    public virtual void Reset(MdevDevice mdev) =>
+        throw new MdevException(Errno.ENOTTY, $"reset on {mdev.Name}: not supported by the vendor driver");
+
+    /// <summary>
+    /// The container is about to unmap <c>[iova, iova + length)</c> (<c>vfio_device_ops.dma_unmap</c>): unpin every page
+    /// you pinned in that range, now. The default does nothing.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="iova">The first IOVA of the mapping going away.</param>
+    /// <param name="length">Its length.</param>
+    public virtual void DmaUnmap(MdevDevice mdev, ulong iova, ulong length)
+    {
+    }
+}

@@ -1,0 +1,37 @@
+using System.Buffers.Binary;
+
+namespace Mdev.Vfio.Tests.Support;
+
+/// <summary>Builds and reads uapi structs as C would lay them out on x86-64.</summary>
+internal static class Bytes
+{
+    public static byte[] U32s(params uint[] values)
+    {
+        var b = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(i * 4), values[i]);
+        }
+
+        return b;
+    }
+
+    public static byte[] Sized(int size, params uint[] prefix)
+    {
+        var b = new byte[size];
+        U32s(prefix).CopyTo(b, 0);
+        return b;
+    }
+
+    public static uint U32(byte[] b, int offset) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(offset));
+
+    public static ushort U16(byte[] b, int offset) => BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(offset));
+
+    public static ulong U64(byte[] b, int offset) => BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(offset));
+
+    public static void Put(byte[] b, int offset, ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(offset), value);
+
+    public static void Put(byte[] b, int offset, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(offset), value);
+
+    public static void Put(byte[] b, int offset, int value) => BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(offset), value);
+}
