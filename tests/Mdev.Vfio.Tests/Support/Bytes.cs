@@ -5,7 +5,7 @@ namespace Mdev.Vfio.Tests.Support;
 /// <summary>Builds and reads uapi structs as C would lay them out on x86-64.</summary>
 internal static class Bytes
 {
-    public static byte[] U32s(params uint[] values)
+    public static byte[] Of(params uint[] values)
     {
         var b = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++)
@@ -19,7 +19,7 @@ internal static class Bytes
     public static byte[] Sized(int size, params uint[] prefix)
     {
         var b = new byte[size];
-        U32s(prefix).CopyTo(b, 0);
+        Of(prefix).CopyTo(b, 0);
         return b;
     }
 

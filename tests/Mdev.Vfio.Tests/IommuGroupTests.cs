@@ -1,0 +1,86 @@
+using Mdev.Core;
+using Mdev.Vfio.Tests.Support;
+
+namespace Mdev.Vfio.Tests;
+
+public sealed class IommuGroupTests
+{
+    [Fact]
+    public void Probe_GivesEachDeviceItsOwnGroup_WithTheKernelsSysfs()
+    {
+        var host = new VfioHost();
+        var sys = host.Core.Sysfs;
+        var dev = host.Device.SysfsPath;
+        sys.ReadLink(dev + "/iommu_group").Should().Be("../../../../kernel/iommu_groups/0");
+        sys.Read("/sys/kernel/iommu_groups/0/name").Should().Be("vfio-noiommu\n");
+        sys.ReadLink("/sys/kernel/iommu_groups/0/devices/" + VfioHost.Uuid).Should().Be("../../../../devices/pci0000:00/0000:00:04.0/" + VfioHost.Uuid);
+        sys.RealPath("/sys/kernel/iommu_groups/0/devices/" + VfioHost.Uuid).Should().Be(dev);
+        sys.ReadLink("/sys/class/vfio/0").Should().Be("../../devices/virtual/vfio/0");
+        sys.ReadLink(dev + "/driver").Should().Be("../../../../bus/mdev/drivers/vfio_mdev");
+        var group = host.Vfio.FindGroup(host.Device)!;
+        (group.Id, group.Name, group.DevicePath, group.Device).Should().Be((0, "vfio-noiommu", "/dev/vfio/0", host.Device));
+        host.Device.Vfio().Group.Should().BeSameAs(group);
+    }
+
+    [Fact]
+    public void GroupIds_AreTheSmallestFree_AndComeBackAfterRemoval()
+    {
+        var host = new VfioHost();
+        var b = host.Core.CreateMdevDevice(host.Parent.Types[0], Guid.NewGuid());
+        var c = host.Core.CreateMdevDevice(host.Parent.Types[0], Guid.NewGuid());
+        host.Vfio.Groups.Select(g => g.Id).Should().Equal(0, 1, 2);
+        host.Core.RemoveMdevDevice(b.Uuid);
+        host.Vfio.Groups.Select(g => g.Id).Should().Equal(0, 2);
+        host.Core.Sysfs.Exists("/sys/kernel/iommu_groups/1").Should().BeFalse();
+        host.Core.Sysfs.Exists("/sys/class/vfio/1").Should().BeFalse();
+        Expect.Errno(Errno.ENOENT, () => host.Vfio.OpenGroup(1));
+        var d = host.Core.CreateMdevDevice(host.Parent.Types[0], Guid.NewGuid());
+        host.Vfio.FindGroup(d)!.Id.Should().Be(1);
+        host.Vfio.FindGroup(c)!.Id.Should().Be(2);
+    }
+
+    [Fact]
+    public void AGroupFileHeldOpen_KeepsItsIdUntilClosed_AndDeadGroupsRefuseDeviceFiles()
+    {
+        var host = new VfioHost();
+        var container = host.Vfio.OpenContainer();
+        var group = host.Vfio.OpenGroup(0);
+        group.SetContainer(container);
+        container.SetIommu(VfioExtension.Type1v2Iommu);
+        host.Core.RemoveMdevDevice(host.Device.Uuid);
+        group.Group.IsDead.Should().BeTrue();
+        group.GetStatus().Should().Be(VfioGroupFlags.ContainerSet);
+        Expect.Errno(Errno.ENODEV, () => group.GetDeviceFile(VfioHost.Uuid));
+        var next = host.Core.CreateMdevDevice(host.Parent.Types[0], Guid.NewGuid());
+        host.Vfio.FindGroup(next)!.Id.Should().Be(1, "id 0 is still held by the open group file");
+        group.Dispose();
+        host.Vfio.Groups.Select(g => g.Id).Should().Equal(1);
+    }
+
+    [Fact]
+    public void Uevents_ForTheVfioGroup_ComeWithTheMdevs()
+    {
+        var core = new MdevCore();
+        _ = new VfioModule(core);
+        var parent = core.RegisterParent(core.AddDevice("/sys/devices/pci0000:00/0000:00:04.0", bus: "pci", driver: "testpci"), new TestPciVendor());
+        using var listener = core.SubscribeUevents();
+        var mdev = core.CreateMdevDevice(parent.Types[0], Guid.Parse(VfioHost.Uuid));
+        core.RemoveMdevDevice(mdev.Uuid);
+        var events = new List<Uevent>();
+        while (listener.Reader.TryRead(out var e))
+        {
+            events.Add(e);
+        }
+
+        events.Select(e => $"{e.ActionName} {e.Subsystem}").Should().Equal(
+            "add vfio", "add mdev", "bind mdev", "remove vfio", "unbind mdev", "remove mdev");
+    }
+
+    [Fact]
+    public void VfioMdev_CannotBeRegisteredTwice_OnOneCore()
+    {
+        var core = new MdevCore();
+        _ = new VfioModule(core);
+        Expect.Errno(Errno.EBUSY, () => _ = new VfioModule(core));
+    }
+}
