@@ -34,7 +34,7 @@ public sealed class IommuGroup
     /// <summary>The VFIO group's character device path.</summary>
     public string DevicePath => $"/dev/vfio/{Id}";
 
-    /// <summary>True once the device has left the group (unbound); the group lingers only while its file is open.</summary>
+    /// <summary>True once the device has left the group (unbound): its id is free again and an open group file gets <c>ENODEV</c>.</summary>
     public bool IsDead => DeviceGone;
 
     internal VfioGroup? OpenFile { get; set; }

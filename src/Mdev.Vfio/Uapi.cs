@@ -33,15 +33,16 @@ internal static class Uapi
     public static void Put(Span<byte> b, int offset, ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(b[offset..], value);
 
     /// <summary>
-    /// The argsz rule: the buffer must hold <paramref name="minsz"/> bytes and <c>argsz</c> must say at least that
-    /// (<c>EINVAL</c> otherwise; a buffer shorter than <c>argsz</c> claims is the caller's fault, <c>EFAULT</c>).
+    /// The argsz rule in the kernel's order: <c>copy_from_user(minsz)</c> first (a buffer shorter than that is
+    /// <c>EFAULT</c>), then <c>argsz &lt; minsz</c> is <c>EINVAL</c>. Only the bytes the kernel touches must exist: callers
+    /// that write past <paramref name="minsz"/> check that with <see cref="RequireBuffer"/>.
     /// </summary>
     /// <returns>The caller's argsz.</returns>
     public static uint CheckArgsz(ReadOnlySpan<byte> argument, int minsz, string what)
     {
-        if (argument.Length < 4)
+        if (argument.Length < minsz)
         {
-            throw new MdevException(Errno.EFAULT, $"{what}: the argument buffer is {argument.Length} bytes");
+            throw new MdevException(Errno.EFAULT, $"{what}: the argument buffer holds {argument.Length} of the {minsz} bytes copied in");
         }
 
         uint argsz = U32(argument, 0);
@@ -50,12 +51,16 @@ internal static class Uapi
             throw new MdevException(Errno.EINVAL, $"{what}: argsz {argsz} is below the minimum {minsz}");
         }
 
-        if (argument.Length < minsz || argument.Length < Math.Min(argsz, int.MaxValue))
-        {
-            throw new MdevException(Errno.EFAULT, $"{what}: argsz {argsz} but the buffer holds {argument.Length} bytes");
-        }
-
         return argsz;
+    }
+
+    /// <summary><c>EFAULT</c> unless the caller's buffer really holds <paramref name="length"/> bytes.</summary>
+    public static void RequireBuffer(ReadOnlySpan<byte> argument, long length, string what)
+    {
+        if (argument.Length < length)
+        {
+            throw new MdevException(Errno.EFAULT, $"{what}: the argument buffer holds {argument.Length} of the {length} bytes used");
+        }
     }
 
     /// <summary>8-byte padding of every capability (vfio_info_cap_add in kernels ≈6.6 and later).</summary>

@@ -70,7 +70,7 @@ public sealed class VfioContainer : IDisposable
 
     /// <summary><c>VFIO_SET_IOMMU</c>.</summary>
     /// <param name="type">The IOMMU model: <see cref="VfioExtension.Type1Iommu"/> or <see cref="VfioExtension.Type1v2Iommu"/>.</param>
-    /// <exception cref="MdevException"><c>EINVAL</c> when no group is attached or a model is set already; <c>ENODEV</c> when no IOMMU driver accepts <paramref name="type"/>.</exception>
+    /// <exception cref="MdevException"><c>EINVAL</c> when no group is attached, a model is set already, or type1 refuses the type (UNMAP_ALL); <c>ENODEV</c> when no IOMMU driver accepts <paramref name="type"/>.</exception>
     public void SetIommu(uint type)
     {
         ThrowIfClosed();
@@ -88,7 +88,11 @@ public sealed class VfioContainer : IDisposable
 
             if (type is not (VfioExtension.Type1Iommu or VfioExtension.Type1v2Iommu))
             {
-                throw new MdevException(Errno.ENODEV, $"set iommu {type}: no IOMMU driver supports it");
+                // The container tries every driver whose CHECK_EXTENSION(type) is positive: type1 answers 1 for
+                // UNMAP_ALL, then its open() refuses the type with -EINVAL; with no taker at all it is -ENODEV.
+                throw type == VfioExtension.UnmapAll
+                    ? new MdevException(Errno.EINVAL, $"set iommu {type}: the type1 IOMMU does not open as this type")
+                    : new MdevException(Errno.ENODEV, $"set iommu {type}: no IOMMU driver supports it");
             }
 
             var iommu = new Type1Iommu(v2: type == VfioExtension.Type1v2Iommu);
@@ -222,6 +226,7 @@ public sealed class VfioContainer : IDisposable
         // Capabilities: MIGRATION (32 bytes), DMA_AVAIL (12, padded to 16). No IOVA_RANGE: an mdev-only container's list is empty.
         const int capsSize = 32 + 16;
         uint flags = 1 | 2; // PGSIZES | CAPS
+        Uapi.RequireBuffer(argument, minsz, "iommu get info");
         var header = argument[..minsz];
         Uapi.Put(header, 4, flags);
         Uapi.Put(header, 8, info.IovaPageSizes);
@@ -235,6 +240,7 @@ public sealed class VfioContainer : IDisposable
         }
         else
         {
+            Uapi.RequireBuffer(argument, Uapi.Type1InfoSize + capsSize, "iommu get info");
             var caps = argument.Slice(Uapi.Type1InfoSize, capsSize);
             caps.Clear();
             Uapi.Put(caps, 0, (ushort)2);
@@ -264,18 +270,30 @@ public sealed class VfioContainer : IDisposable
         var flags = (DmaMapFlags)Uapi.U32(argument, 4);
         ulong vaddr = Uapi.U64(argument, 8), iova = Uapi.U64(argument, 16), size = Uapi.U64(argument, 24);
         var iommu = RequireIommu("map dma");
-        Memory<byte> backing = default;
-        bool validShape = size != 0 && (size & (Type1Iommu.PageSize - 1)) == 0 && (vaddr & (Type1Iommu.PageSize - 1)) == 0
-            && (iova & (Type1Iommu.PageSize - 1)) == 0 && iova + size - 1 >= iova && vaddr + size - 1 >= vaddr
-            && (flags & ~(DmaMapFlags.Read | DmaMapFlags.Write)) == 0 && (flags & (DmaMapFlags.Read | DmaMapFlags.Write)) != 0;
-        if (validShape)
+
+        // An mdev-only container never touches vaddr at map time; memory the process has not mapped faults at DMA time.
+        Memory<byte>? backing = null;
+        if (AddressSpace is { } resolve && size is > 0 and <= int.MaxValue)
         {
-            // The model needs the memory behind vaddr now; an address the process never mapped is EFAULT.
-            var resolve = AddressSpace ?? throw new MdevException(Errno.EFAULT, $"map dma vaddr 0x{vaddr:x}: no address space to resolve it (open the container through a VfioProcess)");
-            backing = resolve(vaddr, size);
+            try
+            {
+                backing = resolve(vaddr, size);
+            }
+            catch (MdevException ex) when (ex.Errno == Errno.EFAULT)
+            {
+                backing = null;
+            }
         }
 
-        iommu.Map(vaddr, iova, size, flags, validShape ? backing : Memory<byte>.Empty);
+        if (backing is { } memory)
+        {
+            iommu.Map(vaddr, iova, size, flags, memory);
+        }
+        else
+        {
+            iommu.MapUnbacked(vaddr, iova, size, flags);
+        }
+
         return 0;
     }
 

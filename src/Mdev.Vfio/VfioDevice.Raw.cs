@@ -66,6 +66,7 @@ public sealed partial class VfioDevice
             }
             else
             {
+                Uapi.RequireBuffer(argument, Uapi.RegionInfoSize + chain, "device get region info");
                 Uapi.WriteChain(argument, Uapi.RegionInfoSize, info.Capabilities);
                 capOffset = Uapi.RegionInfoSize;
             }
@@ -106,6 +107,7 @@ public sealed partial class VfioDevice
             throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: argsz {argsz} holds no data for {count} interrupts");
         }
 
+        Uapi.RequireBuffer(argument, Uapi.IrqSetHeaderSize + ((long)count * elem), "device set irqs");
         var data = argument.Slice(Uapi.IrqSetHeaderSize, (int)(count * (uint)elem));
         VfioIrqSet request;
         if (elem == 1)

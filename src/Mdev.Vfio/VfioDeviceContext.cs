@@ -5,7 +5,8 @@ namespace Mdev.Vfio;
 /// <summary>
 /// What a vendor driver reaches of VFIO for one of its devices (<c>mdev.Vfio()</c>): its IOMMU group and DMA into guest
 /// memory through the container the device's group is attached to — <c>vfio_pin_pages</c>, <c>vfio_unpin_pages</c>,
-/// <c>vfio_dma_rw</c>. Every DMA call fails with <c>EINVAL</c> while the group has no container with an IOMMU set.
+/// <c>vfio_dma_rw</c>. Every DMA call fails with <c>EINVAL</c> while no device file is open or the group has no
+/// container with an IOMMU set (<c>vfio_assert_device_open</c>).
 /// </summary>
 public sealed class VfioDeviceContext
 {
@@ -42,5 +43,5 @@ public sealed class VfioDeviceContext
     public void DmaWrite(ulong iova, ReadOnlySpan<byte> source) => Iommu("dma write").Write(iova, source);
 
     private Type1Iommu Iommu(string what) =>
-        _module.IommuOf(Group) ?? throw new MdevException(Errno.EINVAL, $"{what} for {Group.Device.Name}: group {Group.Id} has no container with an IOMMU set");
+        _module.IommuOf(Group) ?? throw new MdevException(Errno.EINVAL, $"{what} for {Group.Device.Name}: no device file is open, or group {Group.Id} has no container with an IOMMU set");
 }

@@ -25,7 +25,7 @@ public sealed class VfioGroup : IDisposable
     public IommuGroup Group { get; }
 
     /// <summary>Resolves container file descriptors for the raw SET_CONTAINER; set by <see cref="VfioProcess"/>.</summary>
-    internal Func<int, VfioContainer>? ContainerResolver { get; set; }
+    internal Func<int, object>? ContainerResolver { get; set; }
 
     /// <summary>Registers a new device file and returns its descriptor for the raw GET_DEVICE_FD; set by <see cref="VfioProcess"/>.</summary>
     internal Func<VfioDevice, int>? DeviceFileRegistrar { get; set; }
@@ -37,23 +37,35 @@ public sealed class VfioGroup : IDisposable
         lock (_module.Lock)
         {
             ThrowIfReleased();
-            var flags = Group.DeviceGone ? VfioGroupFlags.None : VfioGroupFlags.Viable;
-            return Group.Container is null ? flags : flags | VfioGroupFlags.ContainerSet;
+            ThrowIfDead("get status");
+            return Group.Container is null ? VfioGroupFlags.Viable : VfioGroupFlags.Viable | VfioGroupFlags.ContainerSet;
         }
     }
 
     /// <summary><c>VFIO_GROUP_SET_CONTAINER</c>: attaches to <paramref name="container"/> (several groups may share one).</summary>
     /// <param name="container">An open container.</param>
-    /// <exception cref="MdevException"><c>EINVAL</c> when already attached; <c>EBADF</c> when the container file is closed.</exception>
+    /// <exception cref="MdevException"><c>EINVAL</c> when already attached; <c>ENODEV</c> when the group's device is gone; <c>EBADF</c> when the container file is closed.</exception>
     public void SetContainer(VfioContainer container)
     {
         ArgumentNullException.ThrowIfNull(container);
+        SetContainer((object)container);
+    }
+
+    /// <summary>SET_CONTAINER in the kernel's order: attached (<c>EINVAL</c>), dead (<c>ENODEV</c>), not a container (<c>EBADFD</c>).</summary>
+    private void SetContainer(object file)
+    {
         lock (_module.Lock)
         {
             ThrowIfReleased();
             if (Group.Container is not null)
             {
                 throw new MdevException(Errno.EINVAL, $"set container on group {Group.Id}: already attached to a container");
+            }
+
+            ThrowIfDead("set container");
+            if (file is not VfioContainer container)
+            {
+                throw new MdevException(Errno.EBADFD, $"set container on group {Group.Id}: the fd is a {file.GetType().Name}, not a container");
             }
 
             if (container.IsClosedLocked)
@@ -90,21 +102,23 @@ public sealed class VfioGroup : IDisposable
     /// <summary><c>VFIO_GROUP_GET_DEVICE_FD</c>: opens the device file of <paramref name="name"/> (the lower-case UUID).</summary>
     /// <param name="name">The device name.</param>
     /// <returns>The device file; the vendor's Open runs on the device's first open.</returns>
-    /// <exception cref="MdevException"><c>EINVAL</c> before a container with an IOMMU model is set; <c>ENODEV</c> for an unknown name; the vendor's errno from Open.</exception>
+    /// <exception cref="MdevException"><c>ENODEV</c> for an unknown name (or a gone device); <c>EINVAL</c> before a container with an IOMMU model is set; the vendor's errno from Open.</exception>
     public VfioDevice GetDeviceFile(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         lock (_module.Lock)
         {
             ThrowIfReleased();
-            if (Group.Container?.Iommu is null)
-            {
-                throw new MdevException(Errno.EINVAL, $"get device fd on group {Group.Id}: {(Group.Container is null ? "no container is set" : "the container has no IOMMU model")}");
-            }
 
+            // Modern order (vfio_group_ioctl_get_device_fd): the name first (ENODEV), then the container (EINVAL).
             if (Group.DeviceGone || name != Group.Device.Name)
             {
                 throw new MdevException(Errno.ENODEV, $"get device fd on group {Group.Id}: no device '{name}' in the group");
+            }
+
+            if (Group.Container?.Iommu is null)
+            {
+                throw new MdevException(Errno.EINVAL, $"get device fd on group {Group.Id}: {(Group.Container is null ? "no container is set" : "the container has no IOMMU model")}");
             }
 
             Group.DeviceFiles++;
@@ -120,6 +134,10 @@ public sealed class VfioGroup : IDisposable
             lock (_module.Lock)
             {
                 Group.DeviceFiles--;
+                if (Group.DeviceFiles == 0 && Group.FileClosing && Group.OpenFile == this)
+                {
+                    ReleaseLocked();
+                }
             }
 
             throw;
@@ -205,7 +223,14 @@ public sealed class VfioGroup : IDisposable
         Group.Container?.DetachLocked(Group);
         Group.OpenFile = null;
         Group.FileClosing = false;
-        _module.ForgetIfDead(Group);
+    }
+
+    private void ThrowIfDead(string what)
+    {
+        if (Group.DeviceGone)
+        {
+            throw new MdevException(Errno.ENODEV, $"{what} on group {Group.Id}: the group's device is gone");
+        }
     }
 
     private void ThrowIfReleased()

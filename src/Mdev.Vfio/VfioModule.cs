@@ -114,10 +114,14 @@ public sealed class VfioModule
         try
         {
             var ro = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            var rw = ro | UnixFileMode.UserWrite;
             sysfs.AddDirectory(group.SysfsPath);
             sysfs.AddDirectory(group.SysfsPath + "/devices");
             sysfs.AddAttribute(group.SysfsPath + "/name", ro, () => group.Name + "\n", null);
             sysfs.AddAttribute(group.SysfsPath + "/reserved_regions", ro, () => string.Empty, null);
+
+            // An emulated group has no default domain: "unknown", and it cannot be changed.
+            sysfs.AddAttribute(group.SysfsPath + "/type", rw, () => "unknown\n", _ => throw new MdevException(Errno.EINVAL, $"{group.SysfsPath}/type: the group has no default domain to change"));
             sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
             sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
             classDevice = Core.AddDevice($"/sys/devices/virtual/vfio/{group.Id}", deviceClass: "vfio");
@@ -142,8 +146,8 @@ public sealed class VfioModule
     }
 
     /// <summary>
-    /// vfio_mdev remove: the core has already waited until no device file is open. The group's nodes go; its id is
-    /// freed now, or when its group file is closed if a VMM still holds it.
+    /// vfio_mdev remove: the core has already waited until no device file is open. The group leaves its container, its
+    /// nodes go and its id is freed; a group file still open answers <c>ENODEV</c> from now on.
     /// </summary>
     internal void Detach(MdevDevice mdev)
     {
@@ -156,11 +160,11 @@ public sealed class VfioModule
                 return;
             }
 
+            // vfio_device_remove_group: the group leaves its container at once (the last group out releases the
+            // IOMMU and its mappings) and its id is free for the next device; an open group file only sees ENODEV.
             group.DeviceGone = true;
-            if (group.OpenFile is null)
-            {
-                _groups.Remove(group.Id);
-            }
+            group.Container?.DetachLocked(group);
+            _groups.Remove(group.Id);
         }
 
         mdev.BusDriverData = null;
@@ -178,16 +182,8 @@ public sealed class VfioModule
     {
         lock (Lock)
         {
-            return group.Container?.Iommu;
+            return group.DeviceFiles > 0 ? group.Container?.Iommu : null;
         }
     }
 
-    /// <summary>Drops a dead group once its file has been released.</summary>
-    internal void ForgetIfDead(IommuGroup group)
-    {
-        if (group.DeviceGone && group.OpenFile is null)
-        {
-            _groups.Remove(group.Id);
-        }
-    }
 }

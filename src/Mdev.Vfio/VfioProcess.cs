@@ -43,7 +43,7 @@ public sealed class VfioProcess : IDisposable
         if (path.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(path.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
         {
             var group = _module.OpenGroup(id);
-            group.ContainerResolver = fd => Get<VfioContainer>(fd, Errno.EBADFD, "set container");
+            group.ContainerResolver = fd => Get<object>(fd, Errno.EBADF, "set container");
             group.DeviceFileRegistrar = device =>
             {
                 device.EventFdResolver = fd => Get<EventFd>(fd, Errno.EINVAL, "set irqs");

@@ -16,6 +16,8 @@ public sealed class DeviceIoctlTests
     {
         Expect.Errno(Errno.EINVAL, () => _device.Ioctl(VfioIoctl.DeviceGetInfo, Bytes.Sized(16, 15)));
         Expect.Errno(Errno.EFAULT, () => _device.Ioctl(VfioIoctl.DeviceGetInfo, Bytes.Sized(8, 16)));
+        Expect.Errno(Errno.EFAULT, () => _device.Ioctl(VfioIoctl.DeviceGetInfo, Bytes.Sized(8, 4))); // copy_from_user(minsz) comes before the argsz check
+        _device.Ioctl(VfioIoctl.DeviceGetInfo, Bytes.Sized(16, 4096)).Should().Be(0, "a buffer shorter than argsz is fine when only minsz is touched");
         var info = Bytes.Sized(24, 24, 0xdead, 0xbeef, 0xcafe, 0x5555, 0x7777);
         _device.Ioctl(VfioIoctl.DeviceGetInfo, info).Should().Be(0);
         Bytes.U32(info, 0).Should().Be(24, "argsz is left as the caller set it");

@@ -27,7 +27,7 @@ public sealed class DmaTests
         }
 
         Expect.Errno(Errno.EINVAL, () => p.Ioctl(container, VfioIoctl.IommuMapDma, Map(ram, 0, 1 << 20, 3, argsz: 31)));
-        Expect.Errno(Errno.EFAULT, () => p.Ioctl(container, VfioIoctl.IommuMapDma, Map(0x1000, 0, 0x1000, 3)));
+        Expect.Errno(Errno.EFAULT, () => p.Ioctl(container, VfioIoctl.IommuMapDma, new byte[16]));
         p.Ioctl(container, VfioIoctl.IommuMapDma, Map(ram, 0, 1 << 20, 3)).Should().Be(0);
         Expect.Errno(Errno.EEXIST, () => p.Ioctl(container, VfioIoctl.IommuMapDma, Map(ram, 0, 1 << 20, 3)));
         Expect.Errno(Errno.EINVAL, () => p.Ioctl(container, VfioIoctl.IommuMapDma, Map(ram, 1 << 21, 0, 3)));
@@ -44,6 +44,45 @@ public sealed class DmaTests
         Bytes.U64(unmap, 16).Should().Be(1UL << 20, "the unmapped size is written back");
         p.Ioctl(container, VfioIoctl.IommuUnmapDma, unmap).Should().Be(0);
         Bytes.U64(unmap, 16).Should().Be(0, "nothing was mapped any more");
+        Expect.Errno(Errno.EINVAL, () => p.Ioctl(container, VfioIoctl.IommuUnmapDma, Bytes.Sized(24, 23)));
+        Expect.Errno(Errno.EINVAL, () => p.Ioctl(container, VfioIoctl.IommuUnmapDma, Bytes.Sized(24, 24, 0x80)));
+        Expect.Errno(Errno.EINVAL, () => p.Ioctl(container, VfioIoctl.IommuUnmapDma, Bytes.Sized(24, 24, 0x2, 0x1000))); // ALL needs iova 0
+        p.Ioctl(container, VfioIoctl.IommuUnmapDma, Bytes.Sized(24, 24, 0x2)).Should().Be(0);
+    }
+
+    [Fact]
+    public void RawMap_OfAVaddrTheProcessNeverMapped_Succeeds_AndFaultsAtDmaTime()
+    {
+        var host = new VfioHost();
+        using var p = host.Vfio.CreateProcess();
+        int container = p.Open("/dev/vfio/vfio");
+        int group = p.Open($"/dev/vfio/{host.GroupId}");
+        p.Ioctl(group, VfioIoctl.GroupSetContainer, Bytes.Of((uint)container));
+        p.Ioctl(container, VfioIoctl.SetIommu, VfioExtension.Type1v2Iommu);
+        var map = Bytes.Sized(32, 32, 3);
+        Bytes.Put(map, 8, 0x5000UL);
+        Bytes.Put(map, 16, 0x100000UL);
+        Bytes.Put(map, 24, 0x1000UL);
+        p.Ioctl(container, VfioIoctl.IommuMapDma, map).Should().Be(0);
+        Expect.Errno(Errno.EEXIST, () => p.Ioctl(container, VfioIoctl.IommuMapDma, map));
+        int device = (int)p.Ioctl(group, VfioIoctl.GroupGetDeviceFd, System.Text.Encoding.ASCII.GetBytes(VfioHost.Uuid + "\0"));
+        Expect.Errno(Errno.EFAULT, () => host.Device.Vfio().DmaRead(0x100000, new byte[4]));
+        Expect.Errno(Errno.EFAULT, () => host.Device.Vfio().PinPages(0x100000, 1, false));
+        p.Close(device);
+    }
+
+    [Fact]
+    public void SetIommu_UnmapAll_IsEinval_FromType1Open()
+    {
+        var host = new VfioHost();
+        using var container = host.Vfio.OpenContainer();
+        using var group = host.Vfio.OpenGroup(host.GroupId);
+        Expect.Errno(Errno.ENODEV, () => group.GetDeviceFile("nope"));
+        group.SetContainer(container);
+        Expect.Errno(Errno.EINVAL, () => container.SetIommu(VfioExtension.UnmapAll));
+        Expect.Errno(Errno.ENODEV, () => container.SetIommu(VfioExtension.NoIommu));
+        container.SetIommu(VfioExtension.Type1Iommu);
+        container.IommuType.Should().Be(VfioExtension.Type1Iommu);
     }
 
     [Fact]
@@ -107,13 +146,20 @@ public sealed class DmaTests
     }
 
     [Fact]
-    public void DmaWithoutAContainer_IsEinval()
+    public void DmaWithoutAContainerOrAnOpenDeviceFile_IsEinval()
     {
         var host = new VfioHost();
         Expect.Errno(Errno.EINVAL, () => host.Device.Vfio().DmaRead(0, new byte[4]));
         using var container = host.Vfio.OpenContainer();
         using var group = host.Vfio.OpenGroup(host.GroupId);
         group.SetContainer(container);
-        Expect.Errno(Errno.EINVAL, () => host.Device.Vfio().PinPages(0, 1, false));
+        container.SetIommu(VfioExtension.Type1v2Iommu);
+        container.MapDma(0, new byte[0x1000], DmaMapFlags.Read | DmaMapFlags.Write);
+        Expect.Errno(Errno.EINVAL, () => host.Device.Vfio().PinPages(0, 1, false)); // no device file open
+        using var device = group.GetDeviceFile(VfioHost.Uuid);
+        host.Device.Vfio().DmaWrite(0, "ok"u8);
+        var back = new byte[2];
+        host.Device.Vfio().DmaRead(0, back);
+        back.Should().Equal("ok"u8.ToArray());
     }
 }

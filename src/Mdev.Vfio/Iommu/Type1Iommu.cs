@@ -153,7 +153,17 @@ public sealed class Type1Iommu
     /// nothing overlaps the range and <see cref="Errno.EINVAL"/> otherwise.
     /// </remarks>
     /// <exception cref="MdevException">One of the rules above; nothing was mapped.</exception>
-    public void Map(ulong vaddr, ulong iova, ulong size, DmaMapFlags flags, Memory<byte> backing)
+    public void Map(ulong vaddr, ulong iova, ulong size, DmaMapFlags flags, Memory<byte> backing) =>
+        MapCore(vaddr, iova, size, flags, backing, unbacked: false);
+
+    /// <summary>
+    /// A raw MAP_DMA whose vaddr the process has no memory behind: an mdev-only kernel container records it without
+    /// touching the vaddr, and the fault comes later, at pin or DMA time, as <c>EFAULT</c>. Same rules as <see cref="Map(ulong, ulong, ulong, DmaMapFlags, Memory{byte})"/>.
+    /// </summary>
+    internal void MapUnbacked(ulong vaddr, ulong iova, ulong size, DmaMapFlags flags) =>
+        MapCore(vaddr, iova, size, flags, Memory<byte>.Empty, unbacked: true);
+
+    private void MapCore(ulong vaddr, ulong iova, ulong size, DmaMapFlags flags, Memory<byte> backing, bool unbacked)
     {
         const DmaMapFlags known = DmaMapFlags.Read | DmaMapFlags.Write | DmaMapFlags.Vaddr;
         const DmaMapFlags prot = DmaMapFlags.Read | DmaMapFlags.Write;
@@ -217,7 +227,7 @@ public sealed class Type1Iommu
                 throw MapError(Errno.ENOSPC, iova, size, $"the container already holds dma_entry_limit {DmaEntryLimit} mappings");
             }
 
-            if ((ulong)backing.Length != size)
+            if (!unbacked && (ulong)backing.Length != size)
             {
                 throw MapError(Errno.EINVAL, iova, size, $"the caller's memory is the wrong size: {backing.Length} bytes for a 0x{size:x}-byte mapping");
             }
@@ -369,6 +379,11 @@ public sealed class Type1Iommu
                 if (mapping is null)
                 {
                     throw PinError(Errno.EINVAL, "pin", iova, pageCount, $"page 0x{page:x} is not mapped");
+                }
+
+                if (mapping.Backing.IsEmpty)
+                {
+                    throw PinError(Errno.EFAULT, "pin", iova, pageCount, $"page 0x{page:x} has no process memory behind vaddr 0x{mapping.Vaddr:x}");
                 }
 
                 if ((mapping.Prot & need) == 0)
@@ -625,6 +640,11 @@ public sealed class Type1Iommu
                 throw new MdevException(
                     Errno.EPERM,
                     $"{operation} iova 0x{iova:x} length {length}: the mapping at iova 0x{mapping.Iova:x} is not {(write ? "readable and writable" : "readable")}");
+            }
+
+            if (mapping.Backing.IsEmpty)
+            {
+                throw new MdevException(Errno.EFAULT, $"{operation} iova 0x{iova:x} length {length}: the mapping at iova 0x{mapping.Iova:x} has no process memory behind vaddr 0x{mapping.Vaddr:x}");
             }
 
             if (mapping.Last >= last)
