@@ -35,8 +35,96 @@ public sealed partial class VfioDevice
             case VfioIoctl.DeviceReset:
                 Reset();
                 return 0;
+            case VfioIoctl.DeviceFeature:
+                return RawFeature(argument);
             default:
                 return _handle.Ioctl(request, argument);
+        }
+    }
+
+    /// <summary>Registers a migration data stream as a descriptor for the raw MIG_DEVICE_STATE; set by <see cref="VfioProcess"/>.</summary>
+    internal Func<VfioMigrationData, int>? DataFileRegistrar { get; set; }
+
+    /// <summary><c>VFIO_DEVICE_FEATURE</c>: the core's checks in order, then the migration features (others reach the vendor).</summary>
+    private long RawFeature(Span<byte> argument)
+    {
+        const int minsz = 8;
+        uint argsz = Uapi.CheckArgsz(argument, minsz, "device feature");
+        uint flags = Uapi.U32(argument, 4);
+        if ((flags & ~(VfioIoctl.FeatureMask | VfioIoctl.FeatureGet | VfioIoctl.FeatureSet | VfioIoctl.FeatureProbe)) != 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"device feature on {Device.Name}: unknown flag bits 0x{flags:x}");
+        }
+
+        bool get = (flags & VfioIoctl.FeatureGet) != 0, set = (flags & VfioIoctl.FeatureSet) != 0, probe = (flags & VfioIoctl.FeatureProbe) != 0;
+        if (!probe && get && set)
+        {
+            throw new MdevException(Errno.EINVAL, $"device feature on {Device.Name}: GET and SET together without PROBE");
+        }
+
+        uint feature = flags & VfioIoctl.FeatureMask;
+        if (feature is not (VfioIoctl.FeatureMigration or VfioIoctl.FeatureMigDeviceState or VfioIoctl.FeatureMigDataSize))
+        {
+            return _handle.Ioctl(VfioIoctl.DeviceFeature, argument);
+        }
+
+        MigrationOps();
+        (bool canGet, bool canSet, int size) = feature switch
+        {
+            VfioIoctl.FeatureMigration => (true, false, 8),
+            VfioIoctl.FeatureMigDeviceState => (true, true, 8),
+            _ => (true, false, 8),
+        };
+
+        // vfio_check_feature: unsupported GET/SET, PROBE answers, neither, then the payload size.
+        if ((get && !canGet) || (set && !canSet))
+        {
+            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: {(get ? "GET" : "SET")} is not supported");
+        }
+
+        if (probe)
+        {
+            return 0;
+        }
+
+        if (!get && !set)
+        {
+            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: neither GET nor SET");
+        }
+
+        if (argsz - minsz < size)
+        {
+            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: argsz {argsz} leaves no room for the {size}-byte payload");
+        }
+
+        Uapi.RequireBuffer(argument, minsz + size, "device feature");
+        var payload = argument.Slice(minsz, size);
+        switch (feature)
+        {
+            case VfioIoctl.FeatureMigration:
+                Uapi.Put(payload, 0, (ulong)GetMigrationFlags());
+                return 0;
+            case VfioIoctl.FeatureMigDataSize:
+                Uapi.Put(payload, 0, GetMigrationDataSize());
+                return 0;
+            default:
+                if (get)
+                {
+                    Uapi.Put(payload, 0, (uint)GetMigrationState());
+                    Uapi.Put(payload, 4, unchecked((uint)-1));
+                    return 0;
+                }
+
+                var data = SetMigrationState((VfioMigrationState)Uapi.U32(payload, 0));
+                int fd = -1;
+                if (data is not null)
+                {
+                    fd = DataFileRegistrar?.Invoke(data)
+                        ?? throw new MdevException(Errno.EBADF, $"migration on {Device.Name}: the data stream needs a process to get a descriptor (use SetMigrationState)");
+                }
+
+                Uapi.Put(payload, 4, unchecked((uint)fd));
+                return 0;
         }
     }
 

@@ -122,11 +122,64 @@ public sealed partial class VfioDevice : IDisposable
         }
     }
 
-    /// <summary><c>VFIO_DEVICE_RESET</c>.</summary>
+    /// <summary><c>VFIO_DEVICE_RESET</c>; a device that migrates is also back in RUNNING with no data stream (the way out of ERROR).</summary>
     public void Reset()
     {
         ThrowIfDisposed();
-        Ops.Reset(Device);
+        var ops = Ops;
+        ops.Reset(Device);
+        if (ops.GetMigrationFlags(Device) != VfioMigrationFlags.None)
+        {
+            Context.Migration.Reset();
+        }
+    }
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIGRATION</c> (GET): the device's migration capabilities.</summary>
+    /// <returns>The flags.</returns>
+    /// <exception cref="MdevException"><c>ENOTTY</c> when the device does not migrate.</exception>
+    public VfioMigrationFlags GetMigrationFlags()
+    {
+        ThrowIfDisposed();
+        return MigrationOps().GetMigrationFlags(Device);
+    }
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE</c> (GET).</summary>
+    /// <returns>The current state.</returns>
+    public VfioMigrationState GetMigrationState()
+    {
+        ThrowIfDisposed();
+        MigrationOps();
+        return Context.Migration.State;
+    }
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE</c> (SET): walks the kernel's arcs one at a time to <paramref name="target"/>.
+    /// </summary>
+    /// <param name="target">The state wanted.</param>
+    /// <returns>The data stream the last arc opened (saving for STOP_COPY/PRE_COPY, resuming for RESUMING), else null.</returns>
+    /// <exception cref="MdevException"><c>EINVAL</c> for an unsupported or unreachable state; the vendor's errno from an arc (the device stays in the last state reached).</exception>
+    public VfioMigrationData? SetMigrationState(VfioMigrationState target)
+    {
+        ThrowIfDisposed();
+        return Context.Migration.SetState(MigrationOps(), target);
+    }
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DATA_SIZE</c> (GET): the vendor's estimate of the STOP_COPY length.</summary>
+    /// <returns>Bytes.</returns>
+    public ulong GetMigrationDataSize()
+    {
+        ThrowIfDisposed();
+        return MigrationOps().GetMigrationDataSize(Device);
+    }
+
+    private VfioDeviceContext Context => Device.Vfio();
+
+    private VfioParentOps MigrationOps()
+    {
+        var ops = Ops;
+        return ops.GetMigrationFlags(Device) == VfioMigrationFlags.None
+            ? throw new MdevException(Errno.ENOTTY, $"migration on {Device.Name}: the device does not support migration")
+            : ops;
     }
 
     /// <summary><c>pread</c> on the device file: the vendor's Read at <paramref name="offset"/>.</summary>
@@ -218,6 +271,10 @@ public sealed partial class VfioDevice : IDisposable
         try
         {
             _handle.Dispose();
+            if (Device.OpenCount == 0 && Device.BusDriverData is VfioDeviceContext context)
+            {
+                context.Migration.Reset(); // close_device drops the migration files
+            }
         }
         finally
         {

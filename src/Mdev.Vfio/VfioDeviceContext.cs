@@ -16,7 +16,10 @@ public sealed class VfioDeviceContext
     {
         _module = module;
         Group = group;
+        Migration = new VfioMigration(group.Device);
     }
+
+    internal VfioMigration Migration { get; }
 
     /// <summary>The device's IOMMU group.</summary>
     public IommuGroup Group { get; }

@@ -127,6 +127,11 @@ public sealed class VfioGroup : IDisposable
         try
         {
             var handle = Group.Device.Open();
+            if (handle.Device.OpenCount == 1 && handle.Device.BusDriverData is VfioDeviceContext context)
+            {
+                context.Migration.Reset(); // open_device: RUNNING
+            }
+
             return new VfioDevice(_module, Group, handle);
         }
         catch

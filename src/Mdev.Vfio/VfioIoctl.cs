@@ -66,4 +66,25 @@ public static class VfioIoctl
 
     /// <summary><c>VFIO_DEVICE_FEATURE</c> (device).</summary>
     public const uint DeviceFeature = (Type << 8) | (Base + 17);
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MASK</c>: the feature index bits of <c>vfio_device_feature.flags</c>.</summary>
+    public const uint FeatureMask = 0xffff;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_GET</c>.</summary>
+    public const uint FeatureGet = 1 << 16;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_SET</c>.</summary>
+    public const uint FeatureSet = 1 << 17;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_PROBE</c>.</summary>
+    public const uint FeatureProbe = 1 << 18;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIGRATION</c>.</summary>
+    public const uint FeatureMigration = 1;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE</c>.</summary>
+    public const uint FeatureMigDeviceState = 2;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DATA_SIZE</c>.</summary>
+    public const uint FeatureMigDataSize = 9;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mdev.Core;
 
 namespace Mdev.Vfio;
@@ -64,4 +65,42 @@ public abstract class VfioParentOps : ParentOps
     public virtual void DmaUnmap(MdevDevice mdev, ulong iova, ulong length)
     {
     }
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIGRATION</c>: which migration arcs the device supports; <see cref="VfioMigrationFlags.None"/> (the default) means none, and the migration features answer <c>ENOTTY</c>.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>The flags.</returns>
+    public virtual VfioMigrationFlags GetMigrationFlags(MdevDevice mdev) => VfioMigrationFlags.None;
+
+    /// <summary>One migration arc (<c>migration_set_state</c> steps single arcs only), before its data handling. The default does nothing.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="leaving">The state left.</param>
+    /// <param name="entering">The state entered.</param>
+    public virtual void OnMigrationArc(MdevDevice mdev, VfioMigrationState leaving, VfioMigrationState entering)
+    {
+    }
+
+    /// <summary>
+    /// Writes the device's state into the saving stream: on entering PRE_COPY/PRE_COPY_P2P (<paramref name="phase"/> is
+    /// that state: the initial data) and on entering STOP_COPY (the final data, appended to a pre-copy stream when there
+    /// is one). The default refuses with <c>ENOTTY</c>.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="phase">The state being entered.</param>
+    /// <param name="output">Where the bytes go.</param>
+    public virtual void SaveMigrationData(MdevDevice mdev, VfioMigrationState phase, IBufferWriter<byte> output) =>
+        throw new MdevException(Errno.ENOTTY, $"migration on {mdev.Name}: the vendor driver cannot save state");
+
+    /// <summary>
+    /// Loads everything written into the resuming stream, on RESUMING → STOP. Throw (e.g. <c>EINVAL</c> for a bad magic or a
+    /// truncated blob) to refuse: the device then stays in RESUMING, usable, with its old state. The default refuses with <c>ENOTTY</c>.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="data">The bytes received.</param>
+    public virtual void LoadMigrationData(MdevDevice mdev, ReadOnlySequence<byte> data) =>
+        throw new MdevException(Errno.ENOTTY, $"migration on {mdev.Name}: the vendor driver cannot load state");
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DATA_SIZE</c>: an estimate of the STOP_COPY data length. The default is 0.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>The estimate in bytes.</returns>
+    public virtual ulong GetMigrationDataSize(MdevDevice mdev) => 0;
 }

@@ -47,6 +47,7 @@ public sealed class VfioProcess : IDisposable
             group.DeviceFileRegistrar = device =>
             {
                 device.EventFdResolver = fd => Get<EventFd>(fd, Errno.EINVAL, "set irqs");
+                device.DataFileRegistrar = data => Add(new VfioMigrationFile(data));
                 return Add(device);
             };
             return Add(group);
@@ -112,6 +113,18 @@ public sealed class VfioProcess : IDisposable
         VfioDevice d => d.Ioctl(request, argument),
         _ => throw new MdevException(Errno.ENOTTY, $"ioctl 0x{request:x} on fd {fd}: not a VFIO file"),
     };
+
+    /// <summary><c>read(2)</c> on a migration data stream: what the saving device has written (0 at the end of the data).</summary>
+    /// <param name="fd">The data_fd of MIG_DEVICE_STATE.</param>
+    /// <param name="buffer">Where the bytes go.</param>
+    /// <returns>The number of bytes read; 0 at the end of the stream.</returns>
+    public int Read(int fd, Span<byte> buffer) => Get<VfioMigrationFile>(fd, Errno.EINVAL, "read").Read(buffer);
+
+    /// <summary><c>write(2)</c> on a migration data stream of a resuming device.</summary>
+    /// <param name="fd">The data_fd of MIG_DEVICE_STATE.</param>
+    /// <param name="buffer">The bytes.</param>
+    /// <returns>The number of bytes written.</returns>
+    public int Write(int fd, ReadOnlySpan<byte> buffer) => Get<VfioMigrationFile>(fd, Errno.EINVAL, "write").Write(buffer);
 
     /// <summary><c>pread</c> on a device file.</summary>
     /// <param name="fd">The descriptor.</param>
