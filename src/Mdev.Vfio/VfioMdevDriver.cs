@@ -2,10 +2,14 @@ using Mdev.Core;
 
 namespace Mdev.Vfio;
 
-/// <summary>The <c>vfio_mdev</c> bus driver: gives each bound device its IOMMU group and VFIO group.</summary>
-internal sealed class VfioMdevDriver(VfioModule module) : MdevDriver
+/// <summary>
+/// A VFIO mdev bus driver: 2016's generic <c>vfio_mdev</c>, or a modern vendor's own <c>mdev_driver</c> (mtty's "mtty",
+/// vfio-ccw's "vfio_ccw_mdev") registered through <see cref="VfioModule.RegisterVendorDriver"/>. Probe gives the device
+/// its IOMMU group and VFIO group.
+/// </summary>
+internal sealed class VfioMdevDriver(VfioModule module, string name) : MdevDriver
 {
-    public override string Name => VfioModule.DriverName;
+    public override string Name { get; } = name;
 
     public override void Probe(MdevDevice mdev) => module.Attach(mdev);
 

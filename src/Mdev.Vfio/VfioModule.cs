@@ -29,7 +29,7 @@ public sealed class VfioModule
         ArgumentNullException.ThrowIfNull(core);
         Core = core;
         core.Sysfs.EnsureDirectory("/sys/kernel/iommu_groups");
-        core.RegisterDriver(new VfioMdevDriver(this));
+        core.RegisterDriver(new VfioMdevDriver(this, DriverName));
     }
 
     /// <summary>The mdev core it serves.</summary>
@@ -59,6 +59,14 @@ public sealed class VfioModule
             return _groups.Values.FirstOrDefault(g => g.Device == mdev && !g.DeviceGone);
         }
     }
+
+    /// <summary>
+    /// Registers another VFIO-backed mdev bus driver under a vendor's name, as modern kernels have one per vendor
+    /// (<c>mtty</c>, <c>vfio_ccw_mdev</c>, <c>intel_vgpu_mdev</c>); a parent selects it with <see cref="ParentOps.DriverName"/>.
+    /// </summary>
+    /// <param name="name">The driver name, <c>/sys/bus/mdev/drivers/&lt;name&gt;</c>.</param>
+    /// <exception cref="MdevException"><c>EBUSY</c> when a driver of that name is registered.</exception>
+    public void RegisterVendorDriver(string name) => Core.RegisterDriver(new VfioMdevDriver(this, name));
 
     /// <summary>Opens <c>/dev/vfio/vfio</c>: a new, empty container (always succeeds).</summary>
     /// <returns>The container file.</returns>
