@@ -1,0 +1,199 @@
+using System.Globalization;
+using Mdev.Core;
+using Mdev.Core.Sysfs;
+using Mdev.Vfio;
+using Xunit;
+
+namespace Mdev.Testing;
+
+/// <summary>
+/// What every vendor driver must satisfy, as an abstract xunit suite: derive a test class, supply
+/// <see cref="CreateHost"/>, and these tests run against your driver (the way <c>ChannelTestBase</c> runs against every
+/// channel). Types visible and consistent, create/remove arithmetic, refusal past availability without a trace,
+/// open/close, region and IRQ info sane, reset.
+/// </summary>
+public abstract class VendorDriverContract
+{
+    private static readonly HashSet<string> DeviceApis = ["vfio-pci", "vfio-platform", "vfio-amba", "vfio-ccw", "vfio-ap"];
+
+    /// <summary>Creates a fresh host with the driver under test registered.</summary>
+    /// <returns>The host.</returns>
+    protected abstract MdevTestHost CreateHost();
+
+    /// <summary>Every type has the core files with the kernel's text, and the typed API agrees with sysfs.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Types_AreVisibleAndConsistent()
+    {
+        await using var host = CreateHost();
+        var sys = host.Core.Sysfs;
+        var listed = sys.ReadDirectory($"/sys/class/mdev_bus/{host.Parent.Device.Name}/mdev_supported_types").Select(e => e.Name).ToList();
+        Assert.Equal(host.Parent.Types.Select(t => t.Name).Order(StringComparer.Ordinal), listed);
+        Assert.NotEmpty(listed);
+        foreach (var type in host.Parent.Types)
+        {
+            Assert.StartsWith(host.Parent.Device.DriverString + "-", type.Name, StringComparison.Ordinal);
+            Assert.Equal(type.PrettyName + "\n", sys.Read(type.SysfsPath + "/name"));
+            var api = sys.Read(type.SysfsPath + "/device_api");
+            Assert.EndsWith("\n", api, StringComparison.Ordinal);
+            Assert.Contains(api.TrimEnd('\n'), DeviceApis);
+            Assert.Equal(Available(sys, type), type.AvailableInstances);
+            Assert.Equal((UnixFileMode)0x80, sys.Stat(type.SysfsPath + "/create").Mode);
+            Assert.Equal(SysfsNodeKind.Directory, sys.Stat(type.SysfsPath + "/devices").Kind);
+            if (sys.Exists(type.SysfsPath + "/description"))
+            {
+                Assert.EndsWith("\n", sys.Read(type.SysfsPath + "/description"), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>Creating a device lowers its type's availability by one; removing it restores every type's count.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CreateAndRemove_MoveAvailableInstancesAndRestoreThem()
+    {
+        await using var host = CreateHost();
+        var sys = host.Core.Sysfs;
+        foreach (var type in host.Parent.Types.Where(t => t.AvailableInstances > 0))
+        {
+            var before = host.Parent.Types.ToDictionary(t => t.Name, t => Available(sys, t));
+            var mdev = host.CreateDevice(type.Name);
+            Assert.Equal(before[type.Name] - 1, Available(sys, type));
+            Assert.Equal(type.SysfsPath, sys.RealPath($"/sys/bus/mdev/devices/{mdev.Name}/mdev_type"));
+            Assert.Equal(host.Parent.Device.SysfsPath + "/" + mdev.Name, sys.RealPath("/sys/bus/mdev/devices/" + mdev.Name));
+            sys.Write($"/sys/bus/mdev/devices/{mdev.Name}/remove", "1\n");
+            Assert.False(sys.Exists("/sys/bus/mdev/devices/" + mdev.Name));
+            Assert.Equal(before, host.Parent.Types.ToDictionary(t => t.Name, t => Available(sys, t)));
+        }
+    }
+
+    /// <summary>Past its availability a create fails with an errno and leaves no device, link or slot behind.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task CreatingBeyondAvailability_FailsAndLeavesNoTrace()
+    {
+        await using var host = CreateHost();
+        var sys = host.Core.Sysfs;
+        var type = host.Parent.Types.OrderBy(t => t.AvailableInstances).First(t => t.AvailableInstances > 0);
+        int available = type.AvailableInstances;
+        Assert.InRange(available, 1, 4096);
+        for (int i = 0; i < available; i++)
+        {
+            host.CreateDevice(type.Name);
+        }
+
+        Assert.Equal(0, Available(sys, type));
+        var before = sys.ReadDirectory("/sys/bus/mdev/devices").Count;
+        var uuid = Guid.NewGuid();
+        var ex = Assert.Throws<MdevException>(() => sys.Write(type.SysfsPath + "/create", uuid.ToString("D")));
+        Assert.NotEqual(Errno.EINVAL, ex.Errno);
+        Assert.Equal(before, sys.ReadDirectory("/sys/bus/mdev/devices").Count);
+        Assert.Null(host.Core.FindDevice(uuid));
+        Assert.Equal(0, Available(sys, type));
+    }
+
+    /// <summary>The device opens through VFIO, answers GET_INFO, closes, and opens again.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task OpenAndClose_WorkRepeatedly()
+    {
+        await using var host = CreateHost();
+        var mdev = host.CreateDevice();
+        VfioDeviceInfo first;
+        using (var session = host.Open(mdev))
+        {
+            first = session.Info;
+            Assert.Equal(1, mdev.OpenCount);
+        }
+
+        Assert.Equal(0, mdev.OpenCount);
+        using var again = host.Open(mdev);
+        Assert.Equal(first, again.Info);
+        Assert.Equal(first, again.Device.GetInfo());
+    }
+
+    /// <summary>Region info: index echoed, only known flags, non-empty regions at distinct non-overlapping offsets, capabilities only with CAPS.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task RegionInfo_IsSane()
+    {
+        await using var host = CreateHost();
+        using var session = host.Open(host.CreateDevice());
+        Assert.Throws<MdevException>(() => session.Device.GetRegionInfo(session.Info.NumRegions + 64));
+        var used = new List<(ulong Start, ulong End)>();
+        for (int i = 0; i < session.Regions.Count; i++)
+        {
+            if (session.Regions[i] is not { } region)
+            {
+                continue;
+            }
+
+            Assert.Equal((uint)i, region.Index);
+            Assert.Equal(VfioRegionFlags.None, region.Flags & ~(VfioRegionFlags.Read | VfioRegionFlags.Write | VfioRegionFlags.Mmap | VfioRegionFlags.Caps));
+            Assert.Equal(region.Capabilities.Count > 0, (region.Flags & VfioRegionFlags.Caps) != 0);
+            if (region.Size == 0)
+            {
+                continue;
+            }
+
+            Assert.DoesNotContain(used, u => region.Offset < u.End && u.Start < region.Offset + region.Size);
+            used.Add((region.Offset, region.Offset + region.Size));
+        }
+
+        Assert.NotEmpty(used);
+    }
+
+    /// <summary>IRQ info: index echoed, only known flags, out-of-range index refused.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task IrqInfo_IsSane()
+    {
+        await using var host = CreateHost();
+        using var session = host.Open(host.CreateDevice());
+        for (uint i = 0; i < session.Info.NumIrqs; i++)
+        {
+            VfioIrqInfo irq;
+            try
+            {
+                irq = session.Device.GetIrqInfo(i);
+            }
+            catch (MdevException ex) when (ex.Errno == Errno.EINVAL)
+            {
+                continue; // drivers may refuse indexes they do not implement
+            }
+
+            Assert.Equal(i, irq.Index);
+            Assert.Equal(VfioIrqInfoFlags.None, irq.Flags & ~(VfioIrqInfoFlags.EventFd | VfioIrqInfoFlags.Maskable | VfioIrqInfoFlags.AutoMasked | VfioIrqInfoFlags.NoResize));
+        }
+
+        Assert.Equal(Errno.EINVAL, Assert.Throws<MdevException>(() => session.Device.GetIrqInfo(session.Info.NumIrqs)).Errno);
+    }
+
+    /// <summary>A device that advertises RESET resets; one that does not refuses with an errno, never anything else.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Reset_WorksWhenAdvertised()
+    {
+        await using var host = CreateHost();
+        using var session = host.Open(host.CreateDevice());
+        if ((session.Info.Flags & VfioDeviceFlags.Reset) != 0)
+        {
+            session.Device.Reset();
+            Assert.Equal(session.Info, session.Device.GetInfo());
+        }
+        else
+        {
+            try
+            {
+                session.Device.Reset();
+            }
+            catch (MdevException ex)
+            {
+                Assert.Contains(ex.Errno, new[] { Errno.ENOTTY, Errno.EINVAL, Errno.EOPNOTSUPP });
+            }
+        }
+    }
+
+    private static int Available(ISysfs sys, MdevType type) =>
+        int.Parse(sys.Read(type.SysfsPath + "/available_instances").TrimEnd('\n'), CultureInfo.InvariantCulture);
+}
