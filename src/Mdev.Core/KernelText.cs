@@ -1,7 +1,7 @@
 namespace Mdev.Core;
 
-/// <summary>The kernel's text parsers that sysfs stores use, reproduced rule for rule.</summary>
-internal static class KernelText
+/// <summary>The kernel's text parsers that sysfs stores use (<c>kstrtoul</c>, <c>guid_parse</c>), reproduced rule for rule, for vendor attribute stores too.</summary>
+public static class KernelText
 {
     /// <summary>UUID_STRING_LEN.</summary>
     public const int UuidStringLength = 36;
@@ -10,6 +10,8 @@ internal static class KernelText
     /// <c>kstrtoul(s, 0, &amp;v)</c>: an optional <c>+</c>; base from the prefix (<c>0x</c>/<c>0X</c> followed by a hex digit →
     /// 16, a leading <c>0</c> → 8, else 10); at least one digit; one optional trailing newline; nothing else.
     /// </summary>
+    /// <param name="s">The text written (a trailing newline allowed).</param>
+    /// <param name="value">The number.</param>
     /// <returns>0 on success, <c>EINVAL</c> for a malformed number, <c>ERANGE</c> on overflow.</returns>
     public static Errno ParseUnsignedLong(ReadOnlySpan<char> s, out ulong value)
     {
@@ -88,6 +90,9 @@ internal static class KernelText
     /// <c>guid_parse()</c> on the first 36 characters: dashes exactly at 8, 13, 18 and 23, hex digits (either case)
     /// elsewhere. Anything after the 36th character is the caller's business.
     /// </summary>
+    /// <param name="text">At least 36 characters.</param>
+    /// <param name="uuid">The UUID.</param>
+    /// <returns>Whether the first 36 characters are a UUID.</returns>
     public static bool TryParseUuid(ReadOnlySpan<char> text, out Guid uuid)
     {
         uuid = Guid.Empty;

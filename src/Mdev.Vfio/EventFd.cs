@@ -61,6 +61,39 @@ public sealed class EventFd : IDisposable
     /// <summary>How many <see cref="Signal"/> calls succeeded since creation (a harness statistic; readable after <see cref="Dispose"/>).</summary>
     public long TotalSignals => Interlocked.Read(ref _totalSignals);
 
+    /// <summary>
+    /// The kernel side's <c>eventfd_signal</c>, what a device model calls to raise an interrupt: adds
+    /// <paramref name="value"/>, saturating at <see cref="MaxCount"/>, and never fails — after the user closed the
+    /// eventfd the kernel's context reference keeps it alive, and the signal goes nowhere.
+    /// </summary>
+    /// <param name="value">What to add; 1 for an interrupt.</param>
+    public void SignalFromKernel(ulong value = 1)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            value = Math.Min(value, MaxCount - _count);
+        }
+
+        if (value == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Signal(value);
+        }
+        catch (MdevException ex) when (ex.Errno == Errno.EBADF)
+        {
+            // Closed by the user in the meantime: as above, the signal goes nowhere.
+        }
+    }
+
     /// <summary>Adds <paramref name="value"/> to the counter (an 8-byte <c>write</c>) and wakes a waiting reader.</summary>
     /// <param name="value">What to add; 1 for an interrupt.</param>
     /// <exception cref="MdevException">

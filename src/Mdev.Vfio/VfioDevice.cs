@@ -189,6 +189,7 @@ public sealed partial class VfioDevice : IDisposable
     public int Read(Span<byte> buffer, long offset)
     {
         ThrowIfDisposed();
+        ThrowIfNegative(offset, "pread");
         return _handle.Read(buffer, offset);
     }
 
@@ -199,6 +200,7 @@ public sealed partial class VfioDevice : IDisposable
     public int Write(ReadOnlySpan<byte> buffer, long offset)
     {
         ThrowIfDisposed();
+        ThrowIfNegative(offset, "pwrite");
         return _handle.Write(buffer, offset);
     }
 
@@ -286,6 +288,15 @@ public sealed partial class VfioDevice : IDisposable
                     file.ReleaseLocked();
                 }
             }
+        }
+    }
+
+    /// <summary>The VFS refuses a negative file offset before any driver sees it.</summary>
+    private void ThrowIfNegative(long offset, string what)
+    {
+        if (offset < 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"{what} on {Device.Name}: negative offset {offset}");
         }
     }
 

@@ -284,4 +284,17 @@ public sealed class EventFdTests
         ex.Message.Should().EndWith($"({errno})");
         return ex;
     }
+
+    [Fact]
+    public void SignalFromKernel_SaturatesAndNeverFails_EvenAfterTheUserClosedIt()
+    {
+        var efd = new EventFd();
+        efd.Signal(EventFd.MaxCount - 1);
+        efd.SignalFromKernel(5);
+        efd.Count.Should().Be(EventFd.MaxCount);
+        efd.Read().Should().Be(EventFd.MaxCount);
+        efd.Dispose();
+        efd.SignalFromKernel();
+        efd.TotalSignals.Should().Be(2);
+    }
 }

@@ -60,7 +60,7 @@ public sealed class IntxInterrupt
                 return false;
             }
 
-            _trigger.Signal();
+            _trigger.SignalFromKernel();
             _masked = true;
             Fired++;
             return true;

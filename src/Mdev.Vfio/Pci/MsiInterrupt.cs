@@ -27,7 +27,7 @@ public sealed class MsiInterrupt
             return false;
         }
 
-        trigger.Signal();
+        trigger.SignalFromKernel();
         Interlocked.Increment(ref _fired);
         return true;
     }
