@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # System packages the test suite needs (installed non-interactively, as root, when missing).
-# None yet for Mdev.Core; the FUSE integration tests will add fuse3 and mdevctl here.
-REQUIRED_PACKAGES=()
+# Mdev.Fuse.Tests: fuse3 (libfuse3.so.3 and fusermount3) and the real mdevctl they drive.
+REQUIRED_PACKAGES=(fuse3 mdevctl)
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -1,16 +1,15 @@
 using Mdev.Core;
 
-namespace Mdev.Samples.Host;
+namespace Mdev.Fuse.Tests.Support;
 
 /// <summary>
-/// A minimal vendor driver in the shape of the kernel's mtty sample: types "1" and "2" (one or two serial ports)
-/// drawing on one budget of 24 ports, so creating a dual-port device lowers both types' availability, and a
-/// per-device attribute <c>vendor/sample_mdev_dev</c>. The full mtty (config space, UART, IRQs, migration) is the
-/// mtty sample's job; this one shows the mdev core only.
+/// An mtty-shaped parent: types mtty-1 and mtty-2 (one or two ports) on one budget of 24 ports, the vendor's own
+/// <c>available_instances</c> and <c>ENOSPC</c> when the budget is short, and a read-only
+/// <c>vendor/sample_mdev_dev</c> per device.
 /// </summary>
-internal sealed class SerialPortVendor : ParentOps
+internal sealed class SerialVendor : ParentOps
 {
-    private const int MaxPorts = 24;
+    public const int MaxPorts = 24;
     private readonly Lock _lock = new();
     private int _portsUsed;
 

@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using Mdev.Core;
+using Mdev.Vfio;
+using Mdev.Fuse;
+
+namespace Mdev.Samples.Host;
+
+/// <summary>
+/// <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;]</c>: builds the simulated host (the built-in
+/// <see cref="DefaultHost"/> or a <see cref="HostFile"/>), mounts its <c>/sys</c> at <c>&lt;dir&gt;</c> through
+/// Mdev.Fuse, prints one line, and serves until SIGINT or SIGTERM (or an unmount from outside), then unmounts.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Runs the command.</summary>
+    /// <returns>0 after a clean stop, 1 when the host or the mount failed, 2 for wrong arguments.</returns>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parsed = ServeArguments.Parse(args, out var error);
+        if (parsed is null)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim serve: {error}\n{ServeArguments.Usage}");
+            return 2;
+        }
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        await using var core = new MdevCore();
+        SysfsMount mount;
+        try
+        {
+            var vfio = new VfioModule(core);
+            if (parsed.HostFile is null)
+            {
+                DefaultHost.Build(core, vfio);
+            }
+            else
+            {
+                HostFileKinds.Apply(core, vfio, HostFileLoader.Load(parsed.HostFile));
+            }
+
+            mount = SysfsMount.Mount(core.Sysfs, parsed.MountPoint, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
+        }
+        catch (MdevException ex)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim serve: {ex.Message}");
+            return 1;
+        }
+
+        using (mount)
+        {
+            var parents = string.Join(", ", core.Parents.Select(p => p.Device.Name));
+            Console.WriteLine($"mdev-sim: serving {core.Parents.Count} parent(s) ({parents}) at {mount.MountPoint} (pid {Environment.ProcessId}); SIGINT or SIGTERM unmounts");
+            await Task.WhenAny(stop.Task, mount.Unmounted);
+        }
+
+        Console.WriteLine($"mdev-sim: unmounted {mount.MountPoint}");
+        return 0;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        }
+    }
+}
