@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 REQUIRED_PACKAGES=(fuse3 mdevctl)
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  # "install ok installed" only: a removed package can linger in dpkg's database as config-files.
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
