@@ -10,11 +10,8 @@ public sealed class DmaTests
     public void Vector14_MapAndUnmapThroughRawIoctls()
     {
         var host = new VfioHost();
-        using var p = host.Vfio.CreateProcess();
-        int container = p.Open("/dev/vfio/vfio");
-        int group = p.Open($"/dev/vfio/{host.GroupId}");
-        p.Ioctl(group, VfioIoctl.GroupSetContainer, Bytes.Of((uint)container));
-        p.Ioctl(container, VfioIoctl.SetIommu, VfioExtension.Type1v2Iommu);
+        var (p, container, group) = OpenRaw(host);
+        using var process = p;
         ulong ram = p.MapAnonymous(1 << 20);
 
         byte[] Map(ulong vaddr, ulong iova, ulong size, uint flags, uint argsz = 32)
@@ -54,11 +51,8 @@ public sealed class DmaTests
     public void RawMap_OfAVaddrTheProcessNeverMapped_Succeeds_AndFaultsAtDmaTime()
     {
         var host = new VfioHost();
-        using var p = host.Vfio.CreateProcess();
-        int container = p.Open("/dev/vfio/vfio");
-        int group = p.Open($"/dev/vfio/{host.GroupId}");
-        p.Ioctl(group, VfioIoctl.GroupSetContainer, Bytes.Of((uint)container));
-        p.Ioctl(container, VfioIoctl.SetIommu, VfioExtension.Type1v2Iommu);
+        var (p, container, group) = OpenRaw(host);
+        using var process = p;
         var map = Bytes.Sized(32, 32, 3);
         Bytes.Put(map, 8, 0x5000UL);
         Bytes.Put(map, 16, 0x100000UL);
@@ -113,11 +107,8 @@ public sealed class DmaTests
     public void Vendor_PinsAndReadsGuestMemory_AndIsToldToUnpinBeforeAnUnmap()
     {
         var host = new VfioHost();
-        using var p = host.Vfio.CreateProcess();
-        int container = p.Open("/dev/vfio/vfio");
-        int group = p.Open($"/dev/vfio/{host.GroupId}");
-        p.Ioctl(group, VfioIoctl.GroupSetContainer, Bytes.Of((uint)container));
-        p.Ioctl(container, VfioIoctl.SetIommu, VfioExtension.Type1v2Iommu);
+        var (p, container, group) = OpenRaw(host);
+        using var process = p;
         ulong ram = p.MapAnonymous(0x10000);
         var map = Bytes.Sized(32, 32, 3);
         Bytes.Put(map, 8, ram);
@@ -161,5 +152,16 @@ public sealed class DmaTests
         var back = new byte[2];
         host.Device.Vfio().DmaRead(0, back);
         back.Should().Equal("ok"u8.ToArray());
+    }
+
+    /// <summary>A process with the container open, the device's group attached and TYPE1v2 set, through raw ioctls.</summary>
+    private static (VfioProcess Process, int Container, int Group) OpenRaw(VfioHost host)
+    {
+        var p = host.Vfio.CreateProcess();
+        int container = p.Open("/dev/vfio/vfio");
+        int group = p.Open($"/dev/vfio/{host.GroupId}");
+        p.Ioctl(group, VfioIoctl.GroupSetContainer, Bytes.Of((uint)container));
+        p.Ioctl(container, VfioIoctl.SetIommu, VfioExtension.Type1v2Iommu);
+        return (p, container, group);
     }
 }
