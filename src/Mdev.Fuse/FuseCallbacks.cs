@@ -123,7 +123,7 @@ internal static unsafe class FuseCallbacks
     {
         try
         {
-            info->Fh = Current.Open(TreePath(path), info->Flags);
+            info->Fh = Current.Open(TreePath(path), info->Flags, LibFuse.GetContext()->Uid);
             info->Bits = (info->Bits | FuseFileInfo.DirectIoBit) & ~FuseFileInfo.KeepCacheBit;
             return 0;
         }
@@ -243,7 +243,8 @@ internal static unsafe class FuseCallbacks
 
     private static string TreePath(byte* path) => FuseFileSystem.TreePath(Utf8StringMarshaller.ConvertToManaged(path) ?? "/");
 
-    private static int Fail(Exception ex) => ex is MdevException m ? -(int)m.Errno : -(int)Errno.EIO;
+    /// <summary>The reply's -errno: the kernel accepts 1..511 only (anything else would leave the caller without an answer).</summary>
+    private static int Fail(Exception ex) => ex is MdevException { Errno: > 0 and < (Errno)512 } m ? -(int)m.Errno : -(int)Errno.EIO;
 
     private static bool Fill(delegate* unmanaged[Cdecl]<void*, byte*, NativeStat*, long, int, int> filler, void* buffer, string name, NativeStat* stat)
     {

@@ -70,8 +70,12 @@ internal sealed class FuseFileSystem
     /// <c>open</c> of an existing attribute with the kernfs permission rules (a read-only attribute opened for writing
     /// is <c>EACCES</c>, even for root). <c>O_CREAT</c> and <c>O_TRUNC</c> change nothing on an existing attribute.
     /// </summary>
+    /// <remarks>
+    /// Sysfs attributes belong to root: with <c>allow_other</c> a caller other than root may read what others may read
+    /// and write nothing (no attribute is group- or world-writable), as on a kernel.
+    /// </remarks>
     /// <returns>The FUSE file handle.</returns>
-    public ulong Open(string path, int flags)
+    public ulong Open(string path, int flags, uint callerUid = 0)
     {
         var access = (flags & OpenFlags.AccessMode) switch
         {
@@ -80,6 +84,15 @@ internal sealed class FuseFileSystem
             OpenFlags.ReadWrite => FileAccess.ReadWrite,
             _ => throw new MdevException(Errno.EINVAL, $"open {path}: invalid access mode"),
         };
+        if (callerUid != 0)
+        {
+            var mode = _tree.Stat(path).Mode;
+            if ((access & FileAccess.Write) != 0 || ((access & FileAccess.Read) != 0 && (mode & UnixFileMode.OtherRead) == 0))
+            {
+                throw new MdevException(Errno.EACCES, $"open {path}: uid {callerUid} is not the owner (root)");
+            }
+        }
+
         var opened = _tree.Open(path, access);
         SysfsStat stat;
         try

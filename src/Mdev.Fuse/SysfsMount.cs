@@ -37,6 +37,7 @@ public sealed class SysfsMount : IDisposable
     private FuseHandle? _fuse;
     private Thread? _loop;
     private UnmountWatchdog? _watchdog;
+    private string? _connectionMinor;
     private PosixSignalRegistration? _sigint;
     private PosixSignalRegistration? _sigterm;
     private volatile bool _disposed;
@@ -109,7 +110,18 @@ public sealed class SysfsMount : IDisposable
                 if (loop.IsAlive)
                 {
                     WakeLoop();
-                    loop.Join();
+                    if (!loop.Join(LoopExitTimeout))
+                    {
+                        // The path no longer reaches our connection (unmounted from outside while another mount
+                        // namespace keeps a copy): abort the connection through fusectl so the loop returns.
+                        AbortConnection();
+                        if (!loop.Join(LoopExitTimeout))
+                        {
+                            // Never hang the caller: leave the loop and its native objects to the process's exit.
+                            _unmounted.TrySetResult();
+                            return;
+                        }
+                    }
                 }
             }
 
@@ -134,6 +146,12 @@ public sealed class SysfsMount : IDisposable
         {
             int errno = Marshal.GetLastPInvokeError();
             throw new MdevException(errno > 0 ? (Errno)errno : Errno.EIO, $"mount {MountPoint}: fuse_mount failed (libfuse wrote the reason to stderr)");
+        }
+
+        // The FUSE connection's id is the mount's device minor (fusectl's /sys/fs/fuse/connections/<minor>).
+        if (UnmountWatchdog.FindMount(MountPoint) is { } found && found.Device.Split(':') is [_, var minor])
+        {
+            _connectionMinor = minor;
         }
 
         if (options.AutoUnmount)
@@ -267,6 +285,29 @@ public sealed class SysfsMount : IDisposable
     /// After <c>fuse_exit</c>, the workers stop only once a request wakes them: a <c>stat</c> of the mount root is one.
     /// It runs on its own thread because it may stay unanswered until the unmount closes the connection.
     /// </summary>
+    /// <summary>How long Dispose waits for the request loop before aborting the connection.</summary>
+    private static readonly TimeSpan LoopExitTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Writes 1 to <c>/sys/fs/fuse/connections/&lt;minor&gt;/abort</c> (fusectl), when it is mounted.</summary>
+    private void AbortConnection()
+    {
+        if (_connectionMinor is not { } minor)
+        {
+            return;
+        }
+
+        var abort = $"/sys/fs/fuse/connections/{minor}/abort";
+        try
+        {
+            File.WriteAllText(abort, "1");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // fusectl not mounted or not ours to abort: the Join timeout still returns control to the caller.
+            System.Diagnostics.Trace.TraceWarning($"mdev-fuse: cannot abort {abort}: {ex.Message}");
+        }
+    }
+
     private void WakeLoop()
     {
         var path = MountPoint;

@@ -59,7 +59,7 @@ internal sealed class UnmountWatchdog : IDisposable
     }
 
     /// <summary>The device number and the escaped path of the topmost mount at <paramref name="mountPoint"/>.</summary>
-    private static (string Device, string Escaped)? FindMount(string mountPoint)
+    internal static (string Device, string Escaped)? FindMount(string mountPoint)
     {
         (string, string)? found = null;
         foreach (var line in File.ReadLines("/proc/self/mountinfo"))

@@ -61,6 +61,44 @@ public sealed class ServeCommandTests : IDisposable
         MountTable.IsMounted(mountPoint).Should().BeFalse();
     }
 
+    /// <summary>
+    /// The default host's samples driven by the real mdevctl: vfio-ap's writable attributes through --jsonfile, and a
+    /// GVT-g vGPU whose creation lowers every GVT type's availability (resources are shared).
+    /// </summary>
+    [Fact]
+    public async Task Serve_DefaultHost_MdevctlDrivesTheVfioApAndGvtSamples()
+    {
+        var mountPoint = _work.CreateSubdirectory("sys").FullName;
+        var config = Path.Join(_work.FullName, "ap.json");
+        await File.WriteAllTextAsync(config, """
+            {"mdev_type":"vfio_ap-passthrough","start":"manual",
+             "attrs":[{"assign_adapter":"5"},{"assign_domain":"0x47"},{"assign_control_domain":"0xff"}]}
+            """);
+        const string G = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002";
+        const string Gvt = "/sys/class/mdev_bus/0000:00:02.0/mdev_supported_types";
+        await using var serve = ServeProcess.Start(mountPoint);
+        await serve.ReadLineAsync();
+
+        var r = await SysNamespace.RunAsync(mountPoint, _work.FullName,
+        [
+            $"mdevctl start -u {U} -p matrix --jsonfile {config}",
+            $"cat /sys/bus/mdev/devices/{U}/matrix /sys/bus/mdev/devices/{U}/control_domains",
+            $"mdevctl start -u {G} -p 0000:00:02.0 -t i915-GVTg_V5_4",
+            $"cat {Gvt}/i915-GVTg_V5_8/available_instances {Gvt}/i915-GVTg_V5_4/available_instances {Gvt}/i915-GVTg_V5_2/available_instances",
+            "lsmdev",
+            $"mdevctl stop -u {U} && mdevctl stop -u {G}",
+            $"cat {Gvt}/i915-GVTg_V5_8/available_instances",
+        ]);
+
+        r[0].ExitCode.Should().Be(0, r[0].ToString());
+        r[1].Stdout.Should().Be("05.0047\n00ff\n");
+        r[2].ExitCode.Should().Be(0, r[2].ToString());
+        r[3].Stdout.Should().Be("4\n2\n1\n", "a V5_4 takes 128 MiB of the 384 MiB low GM all GVT types share");
+        r[4].Stdout.Should().Be($"{G} 0000:00:02.0 i915-GVTg_V5_4 manual\n{U} matrix vfio_ap-passthrough manual\n\n", "sorted by parent, then UUID");
+        r[5].ExitCode.Should().Be(0, r[5].ToString());
+        r[6].Stdout.Should().Be("6\n");
+    }
+
     [Fact]
     public async Task Serve_Sigint_Unmounts()
     {

@@ -53,7 +53,16 @@ public sealed class MainSampleTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // never leave a hung sample behind
+            throw;
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 }
