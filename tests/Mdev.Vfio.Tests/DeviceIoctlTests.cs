@@ -98,7 +98,7 @@ public sealed class DeviceIoctlTests
     {
         var state = TestPciVendor.Of(_host.Device);
         Expect.Errno(Errno.EINVAL, () => _device.Ioctl(VfioIoctl.DeviceSetIrqs, Bytes.Sized(Math.Max(argsz, 20), (uint)argsz, flags, index, start, count)));
-        state.Triggers.Should().AllSatisfy(t => t.Should().BeNull(), why);
+        (state.Irqs.Intx.Trigger, state.Irqs.Msi.Trigger, state.Irqs.ActiveIndex).Should().Be((null, null, null), why);
     }
 
     [Fact]
@@ -106,7 +106,8 @@ public sealed class DeviceIoctlTests
     {
         using var efd = new EventFd();
         _device.SetIrqs(VfioIrqSet.TriggerEventFds(1, 0, efd));
-        TestPciVendor.Of(_host.Device).Triggers[1].Should().BeSameAs(efd);
+        TestPciVendor.Of(_host.Device).Irqs.Msi.Trigger.Should().BeSameAs(efd);
+        Expect.Errno(Errno.EINVAL, () => _device.SetIrqs(VfioIrqSet.TriggerEventFds(0, 0, efd))); // INTx while MSI is enabled
         _device.Ioctl(VfioIoctl.DeviceSetIrqs, Bytes.Sized(20, 20, 0x21, 1, 0, 1)).Should().Be(0); // loop-back trigger
         efd.Read().Should().Be(1);
         var withBool = Bytes.Sized(21, 21, 0x22, 1, 0, 1);
@@ -114,7 +115,8 @@ public sealed class DeviceIoctlTests
         _device.Ioctl(VfioIoctl.DeviceSetIrqs, withBool).Should().Be(0);
         efd.Read().Should().Be(1);
         _device.Ioctl(VfioIoctl.DeviceSetIrqs, Bytes.Sized(20, 20, 0x21, 1, 0, 0)).Should().Be(0); // disable
-        TestPciVendor.Of(_host.Device).Triggers[1].Should().BeNull();
+        TestPciVendor.Of(_host.Device).Irqs.Msi.Trigger.Should().BeNull();
+        TestPciVendor.Of(_host.Device).Irqs.ActiveIndex.Should().BeNull();
         Expect.Errno(Errno.EBADF, () => _device.Ioctl(VfioIoctl.DeviceSetIrqs, Fd(1, 5)));
         Expect.Errno(Errno.ENOTTY, () => _device.SetIrqs(VfioIrqSet.NoData(VfioIrqSetFlags.ActionMask, 1, 0, 1)));
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Mdev.Core;
 using Mdev.Vfio;
+using Mdev.Vfio.Pci;
 
 namespace Mdev.Vfio.Tests.Support;
 
@@ -55,41 +56,9 @@ internal sealed class TestPciVendor : VfioParentOps
         _ => throw new MdevException(Errno.EINVAL, $"region {index}: no such region"),
     };
 
-    public override VfioIrqInfo GetIrqInfo(MdevDevice mdev, uint index) => index switch
-    {
-        0 => new(0, VfioIrqInfoFlags.EventFd | VfioIrqInfoFlags.Maskable | VfioIrqInfoFlags.AutoMasked, 1),
-        1 => new(1, VfioIrqInfoFlags.EventFd | VfioIrqInfoFlags.NoResize, 1),
-        < 5 => new(index, VfioIrqInfoFlags.None, 0),
-        _ => throw new MdevException(Errno.EINVAL, $"irq index {index}: no such index"),
-    };
+    public override VfioIrqInfo GetIrqInfo(MdevDevice mdev, uint index) => PciInterrupts.GetIrqInfo(index);
 
-    public override void SetIrqs(MdevDevice mdev, VfioIrqSet request)
-    {
-        var state = Of(mdev);
-        lock (state)
-        {
-            switch ((request.Index, request.Action, request.DataType))
-            {
-                case (0 or 1, VfioIrqSetFlags.ActionTrigger, VfioIrqSetFlags.DataEventFd):
-                    state.Triggers[request.Index] = request.EventFds[0];
-                    break;
-                case (0 or 1, VfioIrqSetFlags.ActionTrigger, VfioIrqSetFlags.DataNone) when request.Count == 0:
-                    state.Triggers[request.Index] = null;
-                    break;
-                case (0 or 1, VfioIrqSetFlags.ActionTrigger, VfioIrqSetFlags.DataNone or VfioIrqSetFlags.DataBool):
-                    Raise(state, (int)request.Index);
-                    break;
-                case (0, VfioIrqSetFlags.ActionUnmask, VfioIrqSetFlags.DataNone):
-                    state.IntxMasked = false;
-                    break;
-                case (0, VfioIrqSetFlags.ActionMask, VfioIrqSetFlags.DataNone):
-                    state.IntxMasked = true;
-                    break;
-                default:
-                    throw new MdevException(Errno.ENOTTY, $"set irqs {request.Index}/{request.Action}: unsupported");
-            }
-        }
-    }
+    public override void SetIrqs(MdevDevice mdev, VfioIrqSet request) => Of(mdev).Irqs.SetIrqs(request);
 
     public override void Reset(MdevDevice mdev) => Array.Clear(Of(mdev).Bar0);
 
@@ -126,10 +95,7 @@ internal sealed class TestPciVendor : VfioParentOps
         // Register 0x10: doorbell. Raise the interrupt of the active index.
         if ((offset & 0xfff) == 0x10)
         {
-            lock (state)
-            {
-                Raise(state, state.Triggers[1] is not null ? 1 : 0);
-            }
+            state.Irqs.Raise();
         }
 
         // Register 0x20: DMA engine: copy 8 bytes from IOVA [0x28] into BAR0 0x30.
@@ -164,19 +130,6 @@ internal sealed class TestPciVendor : VfioParentOps
 
     public override void Request(MdevDevice mdev, uint count) => Requests++;
 
-    private static void Raise(State state, int index)
-    {
-        if (index == 0 && state.Triggers[0] is { } intx && !state.IntxMasked)
-        {
-            intx.Signal();
-            state.IntxMasked = true; // auto-masked until UNMASK
-        }
-        else if (index == 1)
-        {
-            state.Triggers[1]?.Signal();
-        }
-    }
-
     private void Log(string what)
     {
         lock (Calls)
@@ -193,9 +146,7 @@ internal sealed class TestPciVendor : VfioParentOps
 
         public Memory<byte> Bar2 { get; } = new byte[0x10000];
 
-        public EventFd?[] Triggers { get; } = new EventFd?[2];
-
-        public bool IntxMasked { get; set; }
+        public PciInterrupts Irqs { get; } = new();
 
         public HashSet<ulong> Pinned { get; } = [];
     }
