@@ -53,7 +53,8 @@ internal sealed class CcwParentOps(CcwPrivate p) : VfioParentOps
 
     /// <summary>
     /// <c>vfio_ccw_mdev_set_irqs</c>: TRIGGER must be among the actions (<c>EINVAL</c>); DATA_NONE, or DATA_BOOL true,
-    /// signals the index's eventfd; DATA_EVENTFD binds one (or releases it for -1). A request without data changes nothing.
+    /// signals the index's eventfd; DATA_EVENTFD binds one (or releases it for -1; below -1 is <c>EINVAL</c>). A request
+    /// without data changes nothing.
     /// </summary>
     public override void SetIrqs(MdevDevice mdev, VfioIrqSet request)
     {
@@ -71,6 +72,11 @@ internal sealed class CcwParentOps(CcwPrivate p) : VfioParentOps
                 p.Signal(request.Index);
                 break;
             case VfioIrqSetFlags.DataEventFd when request.EventFds.Count > 0:
+                if (request.EventFdNumbers.Count > 0 && request.EventFdNumbers[0] < -1)
+                {
+                    throw new MdevException(Errno.EINVAL, $"set irqs {request.Index} on {mdev.Name}: fd {request.EventFdNumbers[0]} is below -1");
+                }
+
                 p.SetTrigger(request.Index, request.EventFds[0]);
                 break;
         }

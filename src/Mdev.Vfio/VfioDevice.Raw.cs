@@ -211,19 +211,20 @@ public sealed partial class VfioDevice
         else if (elem == 4)
         {
             var fds = new EventFd?[count];
+            var numbers = new int[count];
             for (int i = 0; i < fds.Length; i++)
             {
-                int fd = Uapi.S32(data, i * 4);
+                int fd = numbers[i] = Uapi.S32(data, i * 4);
                 if (fd < 0)
                 {
-                    continue; // -1 de-assigns; the model treats every negative fd alike, as mtty does
+                    continue; // -1 de-assigns; below -1 is the driver's call (EventFdNumbers)
                 }
 
                 var resolve = EventFdResolver ?? throw new MdevException(Errno.EBADF, $"set irqs on {Device.Name}: fd {fd} is not open here (use the typed SetIrqs or a VfioProcess)");
                 fds[i] = resolve(fd);
             }
 
-            request = new VfioIrqSet(flags, index, start, count, eventFds: fds);
+            request = new VfioIrqSet(flags, index, start, count, eventFds: fds, eventFdNumbers: numbers);
         }
         else
         {

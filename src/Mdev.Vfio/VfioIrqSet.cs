@@ -15,8 +15,10 @@ public sealed class VfioIrqSet
     /// <param name="count">How many interrupts.</param>
     /// <param name="bools">The data for <see cref="VfioIrqSetFlags.DataBool"/>: <paramref name="count"/> values.</param>
     /// <param name="eventFds">The data for <see cref="VfioIrqSetFlags.DataEventFd"/>: <paramref name="count"/> eventfds, null for -1.</param>
-    public VfioIrqSet(VfioIrqSetFlags flags, uint index, uint start, uint count, IReadOnlyList<bool>? bools = null, IReadOnlyList<EventFd?>? eventFds = null)
+    /// <param name="eventFdNumbers">The DATA_EVENTFD descriptors as the raw ioctl carried them (a driver may refuse values below -1); empty for the typed face.</param>
+    public VfioIrqSet(VfioIrqSetFlags flags, uint index, uint start, uint count, IReadOnlyList<bool>? bools = null, IReadOnlyList<EventFd?>? eventFds = null, IReadOnlyList<int>? eventFdNumbers = null)
     {
+        EventFdNumbers = eventFdNumbers ?? [];
         Flags = flags;
         Index = index;
         Start = start;
@@ -42,6 +44,9 @@ public sealed class VfioIrqSet
 
     /// <summary>The DATA_EVENTFD eventfds, null for -1 (empty otherwise).</summary>
     public IReadOnlyList<EventFd?> EventFds { get; }
+
+    /// <summary>The DATA_EVENTFD descriptors as the raw ioctl carried them (empty for the typed face): a negative one has a null <see cref="EventFds"/> entry, and a driver may refuse values below -1 (vfio-ccw does).</summary>
+    public IReadOnlyList<int> EventFdNumbers { get; }
 
     /// <summary>The data type bits.</summary>
     public VfioIrqSetFlags DataType => Flags & VfioIrqSetFlags.DataTypeMask;

@@ -77,6 +77,11 @@ public sealed class CcwSetIrqsTests
         var tooShort = set.ToArray();
         BinaryPrimitives.WriteUInt32LittleEndian(tooShort, 20);
         Expect.Errno(Errno.EINVAL, () => session.Device.Ioctl(VfioIoctl.DeviceSetIrqs, tooShort));
+        var belowMinusOne = set.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(belowMinusOne.AsSpan(20), -2);
+        Expect.Errno(Errno.EINVAL, () => session.Device.Ioctl(VfioIoctl.DeviceSetIrqs, belowMinusOne)); // vfio-ccw: fd < -1
+        session.Device.SetIrqs(VfioIrqSet.NoData(VfioIrqSetFlags.ActionTrigger, 0, 0, 1));
+        efd.Read().Should().Be(1, "the eventfd is still bound after the refused request");
 
         session.Device.Ioctl(VfioIoctl.DeviceSetIrqs, set).Should().Be(0);
 
