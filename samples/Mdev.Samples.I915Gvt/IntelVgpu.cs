@@ -8,7 +8,8 @@ namespace Mdev.Samples.I915Gvt;
 /// <summary>
 /// One vGPU as kvmgt shows it through VFIO. Regions: 0 BAR0 (MMIO registers in the first 2 MiB with the PVINFO page,
 /// GGTT entries from 8 MiB), 1 size 0 (BAR0's upper half), 2 BAR2 the whole aperture of which only this vGPU's slice
-/// is accessible and mmap-able (one sparse area), 7 config space, 9 the OpRegion (read-only, CAP_TYPE). IRQs: INTx and
+/// is accessible and mmap-able (one sparse area), 7 config space, 9 the OpRegion (read-only, CAP_TYPE), 10 the EDID
+/// region of the monitor on port D (read-write, CAP_TYPE GFX/EDID, see <see cref="EdidRegion"/>). IRQs: INTx and
 /// MSI, one each. Reads and writes are split as kvmgt splits them (8 bytes for an aligned GGTT entry, else 4, 2, 1) and
 /// any failing piece fails the whole call with <c>EFAULT</c>, kvmgt's answer for every emulation error.
 /// </summary>
@@ -19,7 +20,8 @@ internal sealed class IntelVgpu
     public const uint Bar2Index = 2;
     public const uint ConfigIndex = 7;
     public const uint OpRegionIndex = 9;
-    public const uint NumRegions = 10;
+    public const uint EdidIndex = 10;
+    public const uint NumRegions = 11;
     public const uint NumIrqs = 5;
     public const int MmioSize = 2 << 20;
     public const long GgttOffset = 8 << 20;
@@ -31,6 +33,7 @@ internal sealed class IntelVgpu
     private readonly byte[] _mmio = new byte[MmioSize];
     private readonly Dictionary<long, ulong> _ggtt = [];
     private readonly byte[] _opRegion = OpRegion.Build();
+    private readonly EdidRegion _edid;
     private byte[]? _aperture;
 
     public IntelVgpu(GvtHardware hardware, VgpuResources resources)
@@ -40,6 +43,7 @@ internal sealed class IntelVgpu
         _config = GvtPciHeader.Build(hardware);
         _initialConfig = _config.ToArray();
         PvInfo.Populate(_mmio.AsSpan(PvInfo.Offset, PvInfo.Size), resources);
+        _edid = new EdidRegion(DisplayTimings.ByResolution[resources.Config.Resolution], EmulateHotplug);
     }
 
     public VgpuResources Resources { get; }
@@ -54,6 +58,9 @@ internal sealed class IntelVgpu
         ConfigIndex => new(index, VfioRegionFlags.Read | VfioRegionFlags.Write, GvtPciHeader.Size, Offset(index)),
         OpRegionIndex => new(index, VfioRegionFlags.Read, OpRegion.Size, Offset(index),
             [new VfioRegionTypeCapability(OpRegion.RegionType, OpRegion.RegionSubtype)]),
+        // kvmgt registers the EDID region with CAPS among its flags itself (the OpRegion gets CAPS from the chain only).
+        EdidIndex => new(index, VfioRegionFlags.Read | VfioRegionFlags.Write | VfioRegionFlags.Caps, EdidRegion.Size, Offset(index),
+            [new VfioRegionTypeCapability(EdidRegion.RegionType, EdidRegion.RegionSubtype)]),
         < NumRegions => new(index, VfioRegionFlags.None, 0, Offset(index)),
         _ => throw new MdevException(Errno.EINVAL, $"region info {index}: a GVT-g vGPU has regions 0..{NumRegions - 1}"),
     };
@@ -147,7 +154,8 @@ internal sealed class IntelVgpu
 
     /// <summary>
     /// Device-model-level reset (<c>intel_gvt_reset_vgpu</c>): MMIO registers cleared and PVINFO refilled, GGTT entries
-    /// and config space as at creation. Aperture contents, fences and the MSI eventfd stay.
+    /// and config space as at creation (so the hotplug bits of the EDID link go too). Aperture contents, fences, the MSI
+    /// eventfd and the EDID region (blob, edid_size, link_state: kvmgt's reset does not touch VFIO regions) stay.
     /// </summary>
     public void Reset()
     {
@@ -204,6 +212,8 @@ internal sealed class IntelVgpu
             case OpRegionIndex when at + piece.Length <= OpRegion.Size:
                 _opRegion.AsSpan((int)at, piece.Length).CopyTo(piece);
                 return null;
+            case EdidIndex:
+                return _edid.Read(at, piece);
             default:
                 return Refusal(index, at);
         }
@@ -233,8 +243,36 @@ internal sealed class IntelVgpu
                 return null;
             case OpRegionIndex:
                 return "the OpRegion is read-only";
+            case EdidIndex:
+                return _edid.Write(at, piece);
             default:
                 return Refusal(index, at);
+        }
+    }
+
+    /// <summary>
+    /// <c>intel_vgpu_emulate_hotplug</c> for port D on Skylake-class parts (graphics version 9 here): the strap and
+    /// SDEISR bits follow the link, SDEIIR and the port D hotplug status latch. The <c>DP_D_HOTPLUG</c> virtual interrupt
+    /// kvmgt then raises is not modelled (the sample has no interrupt emulation), nor Broxton's branch; Broadwell
+    /// (graphics version 8) has no branch in the kernel, so nothing changes there.
+    /// </summary>
+    private void EmulateHotplug(bool connected)
+    {
+        if (_hardware.GraphicsVersion != 9)
+        {
+            return;
+        }
+
+        Update(DisplayRegisters.SfuseStrap, DisplayRegisters.SfuseStrapDdidDetected, connected);
+        Update(DisplayRegisters.Sdeisr, DisplayRegisters.SdePortDHotplugCpt, connected);
+        Update(DisplayRegisters.Sdeiir, DisplayRegisters.SdePortDHotplugCpt, true);
+        Update(DisplayRegisters.PchPortHotplug, DisplayRegisters.PortDHotplugStatusMask, true);
+
+        void Update(int register, uint bits, bool set)
+        {
+            var span = _mmio.AsSpan(register, 4);
+            uint value = BinaryPrimitives.ReadUInt32LittleEndian(span);
+            BinaryPrimitives.WriteUInt32LittleEndian(span, set ? value | bits : value & ~bits);
         }
     }
 

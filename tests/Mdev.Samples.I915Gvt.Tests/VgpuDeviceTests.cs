@@ -14,12 +14,12 @@ public sealed class VgpuDeviceTests
     private const long Ggtt = 8L << 20;
 
     [Fact]
-    public async Task GetInfo_AnyVgpu_IsPciWithResetTenRegionsFiveIrqs()
+    public async Task GetInfo_AnyVgpu_IsPciWithResetElevenRegionsFiveIrqs()
     {
         await using var host = GvtHost.Create();
         using var session = host.Open(host.CreateDevice(GvtHost.V4));
 
-        session.Info.Should().Be(new VfioDeviceInfo(VfioDeviceFlags.Pci | VfioDeviceFlags.Reset, 10, 5));
+        session.Info.Should().Be(new VfioDeviceInfo(VfioDeviceFlags.Pci | VfioDeviceFlags.Reset, 11, 5));
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class VgpuDeviceTests
         using var session = host.Open(host.CreateDevice(GvtHost.V4));
         var rw = VfioRegionFlags.Read | VfioRegionFlags.Write;
 
-        Assert.Throws<MdevException>(() => session.Device.GetRegionInfo(10)).Errno.Should().Be(Errno.EINVAL);
+        Assert.Throws<MdevException>(() => session.Device.GetRegionInfo(11)).Errno.Should().Be(Errno.EINVAL);
 
         session.Device.GetRegionInfo(0).Should().Be(new VfioRegionInfo(0, rw, 16UL << 20, 0));
         session.Device.GetRegionInfo(1).Should().Be(new VfioRegionInfo(1, VfioRegionFlags.None, 0, 1UL << 40));
@@ -195,7 +195,7 @@ public sealed class VgpuDeviceTests
 
         Assert.Throws<MdevException>(() => session.Device.Read(four, 1L << 40)).Errno.Should().Be(Errno.EFAULT);
         Assert.Throws<MdevException>(() => session.Device.Read(four, 8L << 40)).Errno.Should().Be(Errno.EFAULT);
-        Assert.Throws<MdevException>(() => session.Device.Read(four, 10L << 40)).Errno.Should().Be(Errno.EFAULT);
+        Assert.Throws<MdevException>(() => session.Device.Read(four, 11L << 40)).Errno.Should().Be(Errno.EFAULT);
         Assert.Throws<MdevException>(() => session.Device.Read(four, (7L << 40) + 4096)).Errno.Should().Be(Errno.EFAULT);
     }
 
