@@ -16,6 +16,9 @@ namespace Mdev.Vfio;
 /// </remarks>
 public sealed partial class VfioDevice : IDisposable
 {
+    /// <summary>How many region indexes an mmap looks through at most.</summary>
+    private const uint MaxRegionWalk = 64;
+
     private readonly VfioModule _module;
     private readonly IommuGroup _group;
     private readonly MdevDeviceHandle _handle;
@@ -224,9 +227,10 @@ public sealed partial class VfioDevice : IDisposable
 
         if (Device.Parent.Ops is VfioParentOps ops)
         {
-            var info = ops.GetDeviceInfo(Device);
+            // Walk region indexes 0..63 (holes refused with EINVAL, as mdpy's 9..15), without GET_INFO, whose answer a
+            // driver may cache as a side effect (mtty does).
             VfioRegionInfo? region = null;
-            for (uint i = 0; i < info.NumRegions && region is null; i++)
+            for (uint i = 0; i < MaxRegionWalk && region is null; i++)
             {
                 VfioRegionInfo r;
                 try
@@ -235,7 +239,7 @@ public sealed partial class VfioDevice : IDisposable
                 }
                 catch (MdevException ex) when (ex.Errno == Errno.EINVAL)
                 {
-                    continue; // a hole in the index space
+                    continue;
                 }
 
                 if (r.Size > 0 && (ulong)offset >= r.Offset && (ulong)offset - r.Offset < r.Size)
