@@ -156,7 +156,7 @@ public sealed class ServeCommandTests : IDisposable
     [InlineData("""{"parents":[{"kind":"nvidia","board":7}]}""", "parameter \"board\" must be a string")]
     [InlineData("""{"parents":[{"kind":"nvidia","board":"H100"}]}""", "(EINVAL)")]
     [InlineData("""{"parents":[{"kind":"i915-gvt","apertureMiB":"big"}]}""", "parameter \"apertureMiB\" must be a whole number")]
-    [InlineData("""{"parent":[]}""", "host file")]
+    [InlineData("""{"parent":[]}""", "The JSON property 'parent' could not be mapped")]
     [InlineData("""{"parents":[null]}""", "\"parents\" must be a list of objects")]
     [InlineData("""{"parents":[""", "(EINVAL)")]
     [InlineData("""{"parents":[{"kind":"vfio-ccw"},{"kind":"vfio-ccw"}]}""", "(EEXIST)")]

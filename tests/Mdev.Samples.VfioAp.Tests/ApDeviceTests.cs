@@ -55,6 +55,11 @@ public sealed class ApDeviceTests
 
         host.Fails(Errno.EBUSY, first, "assign_adapter", "5");
         host.Fails(Errno.EBUSY, second, "assign_adapter", "5");
+
+        // The guest is per device: closing one frees only that one.
+        one.Dispose();
+        host.Write(first, "assign_adapter", "5").Should().Be(1);
+        host.Fails(Errno.EBUSY, second, "assign_adapter", "6");
     }
 
     private static byte[] RegionInfoArgument()
