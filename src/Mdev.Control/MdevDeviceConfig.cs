@@ -21,6 +21,15 @@ public sealed record MdevDeviceConfig(string Type, bool AutoStart, IReadOnlyList
     {
     }
 
+    /// <summary>Value equality, attributes compared in order.</summary>
+    /// <param name="other">The other definition.</param>
+    /// <returns>True when type, start mode and attributes are equal.</returns>
+    public bool Equals(MdevDeviceConfig? other) =>
+        other is not null && Type == other.Type && AutoStart == other.AutoStart && Attributes.SequenceEqual(other.Attributes);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Type, AutoStart, Attributes.Count);
+
     /// <summary>The file content exactly as mdevctl 1.2.0 writes it: serde_json pretty printing, keys <c>mdev_type</c>, <c>start</c>, <c>attrs</c>, no trailing newline.</summary>
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(ConfigJson.From(this), MdevctlJsonContext.Pretty.ConfigJson);

@@ -10,6 +10,16 @@ namespace Mdev.Control;
 /// <param name="Attributes">The definition's attributes or, for an active device without one, what the <c>get</c> callout answered; never read from sysfs.</param>
 public sealed record MdevDeviceInfo(Guid Uuid, string Parent, string Type, bool AutoStart, bool Active, bool Defined, IReadOnlyList<MdevConfigAttribute> Attributes)
 {
+    /// <summary>Value equality, attributes compared in order.</summary>
+    /// <param name="other">The other device.</param>
+    /// <returns>True when every member is equal.</returns>
+    public bool Equals(MdevDeviceInfo? other) =>
+        other is not null && Uuid == other.Uuid && Parent == other.Parent && Type == other.Type && AutoStart == other.AutoStart
+        && Active == other.Active && Defined == other.Defined && Attributes.SequenceEqual(other.Attributes);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Uuid, Parent, Type, AutoStart, Active, Defined, Attributes.Count);
+
     /// <summary>The device as a definition would store it (type, start mode, attributes).</summary>
     public MdevDeviceConfig Config => new(Type, AutoStart, Attributes);
 }

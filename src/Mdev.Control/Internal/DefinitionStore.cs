@@ -183,10 +183,9 @@ internal sealed class DefinitionStore(string root, bool required, ILogger logger
                 System.IO.Directory.Delete(directory);
             }
 
-            var errno = !overwrite && File.Exists(path) ? Errno.EEXIST : FileErrors.ErrnoOf(ex);
-            throw errno == Errno.EEXIST
-                ? new MdevctlException(errno, $"Device {Uuids.Format(uuid)} on {parent} already defined", ex)
-                : new MdevctlException(errno, $"Failed to write config for device {Uuids.Format(uuid)}", ex);
+            throw !overwrite && File.Exists(path)
+                ? new MdevctlException(Errno.EEXIST, $"Device {Uuids.Format(uuid)} on {parent} already defined", ex)
+                : new MdevctlException(FileErrors.ErrnoOf(ex), $"Failed to write config for device {Uuids.Format(uuid)}", ex);
         }
 
         Log.ConfigWritten(logger, path);
