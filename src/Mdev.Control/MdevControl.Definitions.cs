@@ -42,16 +42,15 @@ public sealed partial class MdevControl
         }
 
         var config = new MdevDeviceConfig(type, autoStart);
-        return await _callouts.InvokeAsync(CalloutAction.Define, id, parent, config, async () =>
+        if (active is not null && await _callouts.GetAttributesAsync(id, parent, type, cancellationToken).ConfigureAwait(false) is { } attributes)
         {
-            var stored = config;
-            if (active is not null && await _callouts.GetAttributesAsync(id, parent, type, cancellationToken).ConfigureAwait(false) is { } attributes)
-            {
-                stored = config with { Attributes = attributes };
-            }
+            config = config with { Attributes = attributes }; // mdevctl 1.2.0 asks before the pre callout
+        }
 
-            _store.Create(parent, id, stored);
-            return id;
+        return await _callouts.InvokeAsync(CalloutAction.Define, id, parent, config, () =>
+        {
+            _store.Create(parent, id, config);
+            return Task.FromResult(id);
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -208,8 +208,14 @@ public sealed partial class MdevControl
         }
         catch (Exception ex) when (ex is MdevctlException or OperationCanceledException)
         {
+            // mdevctl writes remove even when the device never appeared and then reports that write's ENOENT instead;
+            // here a device that is not there keeps the original error (e.g. ETIMEDOUT).
             Log.RollingBack(_logger, id, ex.Message);
-            await RemoveAsync(uuid, CancellationToken.None).ConfigureAwait(false);
+            if (_sys.Exists(device))
+            {
+                await RemoveAsync(uuid, CancellationToken.None).ConfigureAwait(false);
+            }
+
             throw;
         }
     }

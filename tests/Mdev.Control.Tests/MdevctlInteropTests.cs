@@ -176,4 +176,27 @@ public sealed class MdevctlInteropTests : IAsyncLifetime
             r[i].Stderr.Should().Be($"Error: {thrown.Which.MdevctlMessage}\n", cases[i].Command);
         }
     }
+
+    [Fact]
+    public async Task Callouts_SameScripts_RunWithTheSameArgvAndStdinAsByMdevctl()
+    {
+        var log = Path.Combine(_host.WorkDirectory, "callouts.log");
+        SimulatedHost.WriteScript(_host.Host.CalloutDirectory, "10-skip", CalloutTests.LoggingScript(log, "skip", 2));
+        SimulatedHost.WriteScript(_host.Host.CalloutDirectory, "20-mine", CalloutTests.LoggingScript(log, "mine", 0, "[{\"k\":\"v\"}]"));
+        SimulatedHost.WriteScript(_host.Host.NotifierDirectory, "n", CalloutTests.LoggingScript(log, "notifier", 0));
+        var commands = new[] { $"mdevctl start -u {U} -p mtty -t mtty-1", "mdevctl list", $"mdevctl define -u {U}", $"mdevctl modify -u {U} --auto", $"mdevctl undefine -u {U}", $"mdevctl stop -u {U}" };
+
+        (await _host.RunAsync(commands)).Should().AllSatisfy(c => c.ExitCode.Should().Be(0, c.ToString()));
+        var theirs = await File.ReadAllTextAsync(log);
+        File.Delete(log);
+        await _control.StartAsync(Id, "mtty", "mtty-1");
+        await _control.ListActiveAsync();
+        await _control.DefineAsync(Id);
+        await _control.ModifyAsync(Id, null, new MdevModification { AutoStart = true });
+        await _control.UndefineAsync(Id);
+        await _control.StopAsync(Id);
+
+        (await File.ReadAllTextAsync(log)).Should().Be(theirs);
+        theirs.Should().Contain("-e get -a attributes").And.Contain("\"attrs\":[{\"k\":\"v\"}]", "define stored what get answered");
+    }
 }

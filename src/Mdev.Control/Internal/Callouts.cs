@@ -31,6 +31,7 @@ internal sealed class Callouts(string configDirectory, bool enabled, ILogger log
         }
 
         var context = new Context(action, uuid, parent, config);
+        var state = "none"; // what the notifiers are told (-s), as mdevctl's Callout.state
         try
         {
             var pre = await FirstMatchingAsync(context, "pre", "none", cancellationToken).ConfigureAwait(false);
@@ -46,16 +47,18 @@ internal sealed class Callouts(string configDirectory, bool enabled, ILogger log
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await PostAsync(context, pre?.Script, "failure", cancellationToken).ConfigureAwait(false);
+                state = "failure";
+                await PostAsync(context, pre?.Script, state, cancellationToken).ConfigureAwait(false);
                 throw;
             }
 
-            await PostAsync(context, pre?.Script, "success", cancellationToken).ConfigureAwait(false);
+            state = "success";
+            await PostAsync(context, pre?.Script, state, cancellationToken).ConfigureAwait(false);
             return result;
         }
         finally
         {
-            await NotifyAsync(context).ConfigureAwait(false);
+            await NotifyAsync(context, state).ConfigureAwait(false);
         }
     }
 
@@ -105,12 +108,12 @@ internal sealed class Callouts(string configDirectory, bool enabled, ILogger log
         }
     }
 
-    private async Task NotifyAsync(Context context)
+    private async Task NotifyAsync(Context context, string state)
     {
         foreach (var script in Scripts(NotifierDirectory))
         {
             // Notifiers run after the command has happened: not cancellable, as the command itself no longer is.
-            var result = await RunAsync(script, context, "notify", "none", CancellationToken.None).ConfigureAwait(false);
+            var result = await RunAsync(script, context, "notify", state, CancellationToken.None).ConfigureAwait(false);
             if (result is { ExitCode: not 0 })
             {
                 Log.CalloutIgnoredFailure(logger, "notify", script, result.ExitCode);
