@@ -199,4 +199,36 @@ public sealed class MdevctlInteropTests : IAsyncLifetime
         (await File.ReadAllTextAsync(log)).Should().Be(theirs);
         theirs.Should().Contain("-e get -a attributes").And.Contain("\"attrs\":[{\"k\":\"v\"}]", "define stored what get answered");
     }
+
+    [Fact]
+    public async Task ThroughTheMount_AttributeFails_DeviceRemovedAsByMdevctl()
+    {
+        var json = Path.Combine(_host.WorkDirectory, "bad.json");
+        await File.WriteAllTextAsync(json, """{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"5"},{"assign_usage_domain":"1"}]}""");
+        var before = _host.Host.SysfsSnapshot();
+
+        var thrown = await FluentActions.Awaiting(async () => await _control.StartAsync(Id, SimulatedHost.Ap, await MdevDeviceConfig.LoadAsync(json)))
+            .Should().ThrowAsync<MdevctlException>();
+        var r = await _host.RunAsync($"mdevctl start -u {U2} -p matrix --jsonfile {json}", "ls /sys/bus/mdev/devices");
+
+        r[0].Stderr.Should().Be($"Error: {thrown.Which.MdevctlMessage}\n").And.Be("Error: Invalid attribute 'assign_usage_domain'\n");
+        r[1].Stdout.Should().BeEmpty("both removed the device again");
+        _host.Host.SysfsSnapshot().Should().Be(before, "no device and every instance given back");
+    }
+
+    [Fact]
+    public async Task MalformedJsonFile_BothRefuseAndNothingChanges()
+    {
+        var json = Path.Combine(_host.WorkDirectory, "bad.json");
+        await File.WriteAllTextAsync(json, "{\"mdev_type\":\"mtty-1\"}");
+        var files = _host.Host.ConfigSnapshot();
+
+        var r = await _host.RunAsync($"mdevctl define -u {U} -p mtty --jsonfile {json}", $"mdevctl start -u {U} -p mtty --jsonfile {json}");
+        var thrown = await FluentActions.Awaiting(() => MdevDeviceConfig.LoadAsync(json)).Should().ThrowAsync<MdevctlException>();
+
+        r.Should().AllSatisfy(c => c.Stderr.Should().Be($"Error: {thrown.Which.MdevctlMessage}\n"));
+        thrown.Which.MdevctlMessage.Should().Be("invalid json");
+        _host.Host.ConfigSnapshot().Should().Equal(files);
+        _host.Host.Core.Sysfs.ReadDirectory("/sys/bus/mdev/devices").Should().BeEmpty();
+    }
 }
