@@ -346,7 +346,7 @@ public sealed class InProcessTests : IAsyncLifetime
     [Fact]
     public async Task Define_SameUuidConcurrently_ExactlyOneWins()
     {
-        for (int round = 0; round < 50; round++)
+        for (int round = 0; round < 200; round++)
         {
             var id = Guid.NewGuid();
             var tasks = Enumerable.Range(0, 4).Select(i => Task.Run(() => _control.DefineAsync(id, "mtty", i % 2 == 0 ? "mtty-1" : "mtty-2"))).ToArray();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Mdev.Core;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +11,7 @@ namespace Mdev.Control.Internal;
 /// </summary>
 /// <remarks>
 /// Writes are atomic where mdevctl's are not (it truncates and rewrites in place): the JSON goes to a temporary file in
-/// the same directory, which is then linked in place without overwriting (define: a concurrent define of the same
+/// the same directory, which is then hard-linked in place (<c>link(2)</c>, never overwriting) (define: a concurrent define of the same
 /// UUID gets <c>EEXIST</c>) or renamed over the old file (modify). A failed write leaves no file and no new directory.
 /// </remarks>
 internal sealed class DefinitionStore(string root, bool required, ILogger logger)
@@ -169,7 +170,22 @@ internal sealed class DefinitionStore(string root, bool required, ILogger logger
                 File.SetUnixFileMode(temporary, (UnixFileMode)0b110_100_100); // 0644, as 0666 under the usual umask
             }
 
-            File.Move(temporary, path, overwrite);
+            if (overwrite)
+            {
+                File.Move(temporary, path, overwrite: true); // rename(2): atomic replacement
+            }
+            else
+            {
+                // File.Move without overwrite checks and then renames (a window in which two defines both win):
+                // link(2) fails with EEXIST atomically, and the name appears with the whole content.
+                if (Native.LibC.Link(temporary, path) != 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    throw new IOException($"link {path}: errno {errno}", errno);
+                }
+
+                File.Delete(temporary);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
