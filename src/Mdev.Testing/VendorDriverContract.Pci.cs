@@ -47,9 +47,12 @@ public abstract partial class VendorDriverContract
     }
 
     /// <summary>
-    /// Every non-empty region does what its flags say: with READ its first bytes and its last byte read in full, and an
-    /// access just past its end fails with an errno; without READ a read fails; with WRITE the same places take the
-    /// bytes back; without WRITE a write fails.
+    /// Every non-empty region does what its flags say. With READ, naturally aligned accesses of up to 4 bytes at its
+    /// start, middle and last dword read in full — at least one of them, the others may be refused with an errno where
+    /// the device backs only part of the region (kvmgt answers only inside the vGPU's slice of the aperture BAR);
+    /// without READ a read fails with an errno. A PCI device's standard regions (BARs, ROM, config, VGA) saying WRITE
+    /// take back every place that read, and refuse a write without WRITE; other regions (ccw command regions,
+    /// device-specific ones) validate what is written, so only their reads are checked.
     /// </summary>
     /// <returns>A task.</returns>
     [Fact]
@@ -57,37 +60,55 @@ public abstract partial class VendorDriverContract
     {
         await using var host = CreateHost();
         using var session = host.Open(host.CreateDevice(CreatableType(host).Name));
-        var regions = session.Regions.Where(r => r is { Size: > 0 }).Select(r => r!).ToList();
-        foreach (var region in regions)
+        bool pci = (session.Info.Flags & VfioDeviceFlags.Pci) != 0;
+        foreach (var region in session.Regions.Where(r => r is { Size: > 0 }).Select(r => r!))
         {
-            long start = (long)region.Offset;
-            long last = start + (long)region.Size - 1;
-            var first = new byte[(int)Math.Min(4, region.Size)];
-            var end = new byte[1];
+            int width = (int)Math.Min(4, region.Size);
+            long align = ~(long)(width - 1);
+            long[] places = [0, ((long)region.Size / 2) & align, ((long)region.Size - width) & align];
+            var bytes = new byte[width];
             bool readable = (region.Flags & VfioRegionFlags.Read) != 0;
             bool writable = (region.Flags & VfioRegionFlags.Write) != 0;
+            var read = new List<(long At, byte[] Bytes)>();
             if (readable)
             {
-                Assert.Equal(first.Length, Try(() => session.Device.Read(first, start), $"region {region.Index}: read of {first.Length} bytes at 0"));
-                Assert.Equal(1, Try(() => session.Device.Read(end, last), $"region {region.Index}: read of its last byte"));
-                if (!regions.Any(r => (long)r.Offset <= last + 1 && last + 1 < (long)(r.Offset + r.Size)))
+                var errors = new List<string>();
+                foreach (long at in places.Distinct())
                 {
-                    Assert.Throws<MdevException>(() => session.Device.Read(end, last + 1));
+                    try
+                    {
+                        var got = new byte[width];
+                        Assert.Equal(width, session.Device.Read(got, (long)region.Offset + at));
+                        read.Add((at, got));
+                    }
+                    catch (MdevException ex)
+                    {
+                        errors.Add($"0x{at:x}: {ex.Errno} ({ex.Message})");
+                    }
                 }
+
+                Assert.True(read.Count > 0, $"region {region.Index} says READ, but no {width}-byte read of it succeeds: {string.Join("; ", errors)}");
             }
             else
             {
-                Assert.Throws<MdevException>(() => session.Device.Read(first, start));
+                Assert.Throws<MdevException>(() => session.Device.Read(bytes, (long)region.Offset));
+            }
+
+            if (!pci || region.Index >= VfioPciRegion.NumRegions)
+            {
+                continue;
             }
 
             if (writable)
             {
-                Assert.Equal(first.Length, Try(() => session.Device.Write(first, start), $"region {region.Index}: write of {first.Length} bytes at 0"));
-                Assert.Equal(1, Try(() => session.Device.Write(end, last), $"region {region.Index}: write of its last byte"));
+                foreach (var (at, got) in read.Count > 0 ? read : [(0, bytes)])
+                {
+                    Assert.Equal(width, Try(() => session.Device.Write(got, (long)region.Offset + at), $"region {region.Index} says WRITE: write of {width} bytes at 0x{at:x}"));
+                }
             }
             else
             {
-                Assert.Throws<MdevException>(() => session.Device.Write(first, start));
+                Assert.Throws<MdevException>(() => session.Device.Write(bytes, (long)region.Offset));
             }
         }
     }

@@ -8,6 +8,8 @@ namespace Mdev.Testing.Tests;
 public sealed class GoodVendorContractTests : VendorDriverContract
 {
     protected override MdevTestHost CreateHost() => MdevTestHost.Create((core, vfio) => GoodVendor.Register(core, vfio, new GoodVendor()));
+
+    protected override bool MigrationCarriesConfigSpace => true;
 }
 
 /// <summary>The contract suite must fail on broken vendors: each case runs one contract test against one and expects an assertion to fail.</summary>
@@ -111,5 +113,7 @@ public sealed class ContractCatchesBrokenVendorsTests
     private sealed class Runner(VfioParentOps ops) : VendorDriverContract
     {
         protected override MdevTestHost CreateHost() => MdevTestHost.Create((core, vfio) => GoodVendor.Register(core, vfio, ops));
+
+        protected override bool MigrationCarriesConfigSpace => true;
     }
 }
