@@ -100,6 +100,12 @@ internal sealed class NoInstancesVendor : GoodVendor
     public override int MaxInstances => 0;
 }
 
+/// <summary>Vendor-managed availability that never has a device to give.</summary>
+internal sealed class NothingAvailableVendor : GoodVendor
+{
+    public override int? GetAvailable(MdevType type) => 0;
+}
+
 /// <summary>Advertises RESET, and its reset keeps everything the guest wrote.</summary>
 internal sealed class ResetKeepsConfigVendor : GoodVendor
 {

@@ -28,7 +28,7 @@ public sealed class ContractCatchesBrokenVendorsTests
         { nameof(IssueSixteenVendor), nameof(VendorDriverContract.Regions_AreReadableAndWritableAsTheirFlagsSay) },
         { nameof(IssueSixteenVendor), nameof(VendorDriverContract.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
         { nameof(IssueSixteenVendor), nameof(VendorDriverContract.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice) },
-        { nameof(NoInstancesVendor), nameof(VendorDriverContract.CreatingBeyondAvailability_FailsAndLeavesNoTrace) },
+        { nameof(NothingAvailableVendor), nameof(VendorDriverContract.CreatingBeyondAvailability_FailsAndLeavesNoTrace) },
         { nameof(ResetKeepsConfigVendor), nameof(VendorDriverContract.Reset_WorksWhenAdvertised) },
         { nameof(BarMismatchVendor), nameof(VendorDriverContract.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
         { nameof(UnwritableVendor), nameof(VendorDriverContract.Regions_AreReadableAndWritableAsTheirFlagsSay) },
@@ -45,9 +45,13 @@ public sealed class ContractCatchesBrokenVendorsTests
     }
 
     [Fact]
-    public async Task NoInstances_FailureSaysWhatToSet()
+    public async Task ForgottenMaxInstances_IsRefusedAtRegistration_SayingWhatToSet()
     {
-        var contract = new Runner(new NoInstancesVendor());
+        var ex = Assert.Throws<MdevException>(() => MdevTestHost.Create((core, vfio) => GoodVendor.Register(core, vfio, new NoInstancesVendor())));
+        ex.Errno.Should().Be(Errno.EINVAL);
+        ex.Message.Should().Contain("MaxInstances").And.Contain("GetAvailable");
+
+        var contract = new Runner(new NothingAvailableVendor());
         var failure = await Assert.ThrowsAnyAsync<XunitException>(contract.CreatingBeyondAvailability_FailsAndLeavesNoTrace);
         failure.Message.Should().Contain("MaxInstances").And.Contain("GetAvailable");
     }
@@ -87,7 +91,7 @@ public sealed class ContractCatchesBrokenVendorsTests
         nameof(IrqEnottyVendor) => new IrqEnottyVendor(),
         nameof(FakePreCopyVendor) => new FakePreCopyVendor(),
         nameof(IssueSixteenVendor) => new IssueSixteenVendor(),
-        nameof(NoInstancesVendor) => new NoInstancesVendor(),
+        nameof(NothingAvailableVendor) => new NothingAvailableVendor(),
         nameof(ResetKeepsConfigVendor) => new ResetKeepsConfigVendor(),
         nameof(BarMismatchVendor) => new BarMismatchVendor(),
         nameof(UnwritableVendor) => new UnwritableVendor(),
