@@ -11,7 +11,7 @@ namespace Mdev.Testing;
 public sealed partial class VmmSession : IDisposable
 {
     /// <summary>The PCI config region's index (<c>VFIO_PCI_CONFIG_REGION_INDEX</c>).</summary>
-    public const uint PciConfigRegion = 7;
+    public const uint PciConfigRegion = VfioPciRegion.Config;
 
     private readonly List<EventFd> _eventFds = [];
 
