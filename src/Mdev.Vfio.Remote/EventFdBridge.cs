@@ -11,14 +11,13 @@ namespace Mdev.Vfio.Remote;
 /// </summary>
 /// <remarks>
 /// Locking: <c>_lock</c> guards <c>_kernelFd</c> (swapped by <see cref="Replace"/>, closed by <see cref="Dispose"/>), so a
-/// write never reaches a closed or reused descriptor. The pump runs on its own task or thread and holds no other lock.
+/// write never reaches a closed or reused descriptor. The pump (kernel to model) runs on its own thread.
 /// </remarks>
 internal sealed class EventFdBridge : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly EventFd _model;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _pump;
+    private readonly Task _pump = Task.CompletedTask;
     private readonly int _wakeFd = -1;
     private int _kernelFd;
     private bool _disposed;
@@ -36,7 +35,7 @@ internal sealed class EventFdBridge : IDisposable
         ToProcess = toProcess;
         if (toProcess)
         {
-            _pump = Task.Run(PumpToProcessAsync);
+            model.Forward = Forward;
         }
         else
         {
@@ -86,7 +85,7 @@ internal sealed class EventFdBridge : IDisposable
             _kernelFd = -1;
         }
 
-        _stop.Cancel();
+        _model.Forward = null;
         if (_wakeFd >= 0)
         {
             Wake();
@@ -99,33 +98,15 @@ internal sealed class EventFdBridge : IDisposable
             LibC.Close(_wakeFd);
         }
 
-        _stop.Dispose();
     }
 
-    private async Task PumpToProcessAsync()
+    private void Forward(ulong value)
     {
-        while (true)
+        lock (_lock)
         {
-            ulong value;
-            try
+            if (_kernelFd >= 0)
             {
-                value = await _model.ReadAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (MdevException ex) when (ex.Errno == Errno.EBADF)
-            {
-                return; // the process closed the model eventfd: nothing more to carry
-            }
-
-            lock (_lock)
-            {
-                if (_kernelFd >= 0)
-                {
-                    WriteCounter(_kernelFd, value);
-                }
+                WriteCounter(_kernelFd, value);
             }
         }
     }

@@ -273,7 +273,7 @@ internal sealed class VfioRemoteConnection
     {
         try
         {
-            return File.ResolveLinkTarget($"/proc/self/fd/{fd}", returnFinalTarget: false)?.ToString() == "anon_inode:[eventfd]";
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget == "anon_inode:[eventfd]";
         }
         catch (IOException)
         {

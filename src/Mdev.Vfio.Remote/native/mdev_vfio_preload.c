@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +202,12 @@ static int mv_call(uint32_t op, int32_t fd, uint32_t request, uint64_t arg, cons
 		*result = rep.result;
 	}
 	pthread_mutex_unlock(&mv_lock);
+	if (getenv("MDEV_VFIO_TRACE") != NULL) /* one line per call on stderr, for debugging a VMM */
+		dprintf(2, "mdev-vfio: op %u fd %d req 0x%x arg 0x%llx len %u flags 0x%x -> %d %lld data 0x%02x\n", op,
+			fd, request, (unsigned long long)arg, length, length >= 8 ? ((const uint32_t *)payload)[1] : 0,
+			rep.error, (long long)rep.result,
+			op == MV_OP_PREAD && rep.error == 0 && rep.length ? *(unsigned char *)out
+			: op == MV_OP_PWRITE && length ? *(const unsigned char *)payload : 0);
 	return rep.error;
 }
 
@@ -290,7 +297,8 @@ static int mv_ioctl(int rfd, unsigned long request, void *arg)
 			errno = fcntl(cfd, F_GETFD) < 0 ? EBADF : EBADFD;
 			return -1;
 		}
-		e = mv_call(MV_OP_IOCTL, rfd, (uint32_t)request, 0, &remote, sizeof remote, NULL, 0, NULL, 0, NULL, &result);
+		int32_t echo; /* the server answers every struct argument with its bytes */
+		e = mv_call(MV_OP_IOCTL, rfd, (uint32_t)request, 0, &remote, sizeof remote, NULL, 0, &echo, sizeof echo, NULL, &result);
 	} else if (request == VFIO_NR(6)) { /* GROUP_GET_DEVICE_FD: a name; returns a new fd */
 		length = (uint32_t)mv_copy_in(buf, arg, 4096);
 		unsigned char *nul = memchr(buf, 0, length);
@@ -300,7 +308,7 @@ static int mv_ioctl(int rfd, unsigned long request, void *arg)
 			errno = EFAULT;
 			return -1;
 		}
-		e = mv_call(MV_OP_IOCTL, rfd, (uint32_t)request, 0, buf, length, NULL, 0, NULL, 0, NULL, &result);
+		e = mv_call(MV_OP_IOCTL, rfd, (uint32_t)request, 0, buf, length, NULL, 0, buf, length, NULL, &result);
 		if (e == 0)
 			return mv_bind((int)result, 1);
 	} else if (minsz != 0) { /* argsz-led: at least minsz, up to argsz, copied back whole */
