@@ -9,10 +9,16 @@ mkdir -p "$cache"
 
 if [ ! -s "$cache/vmlinuz" ]; then
   # The metapackage linux-image-amd64 names the current image package (linux-image-6.1.0-N-amd64).
-  pkg="$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1)"
+  image_package() { apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -1; }
+  pkg="$(image_package)"
+  if [ -z "$pkg" ]; then # a fresh machine has no package lists yet
+    apt-get update -qq
+    pkg="$(image_package)"
+  fi
   [ -n "$pkg" ] || { echo "prepare-guest: no linux-image package found by apt-cache" >&2; exit 1; }
   tmp="$(mktemp -d)"
-  (cd "$tmp" && apt-get download -qq "$pkg" && dpkg-deb -x ./*.deb root)
+  # _apt cannot write into a mktemp directory: download as root without the sandbox warning.
+  (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" && dpkg-deb -x ./*.deb root)
   cp "$tmp"/root/boot/vmlinuz-* "$cache/vmlinuz.part" && mv "$cache/vmlinuz.part" "$cache/vmlinuz"
   rm -rf "$tmp"
 fi
