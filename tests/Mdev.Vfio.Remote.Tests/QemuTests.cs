@@ -52,11 +52,17 @@ public sealed class QemuTests : IAsyncLifetime
         lines.Should().Contain("T: done");
         qemu.ExitCode.Should().Be(0);
 
-        // What the guest wrote to each port arrived in that port's FIFO in the C# model (mtty loops TX into RX).
+        // What the guest wrote to each port arrived in that port's FIFO in the C# model (mtty loops TX into RX) ...
         foreach (var (mdev, port) in new[] { (two, 0), (two, 1), (one, 0) })
         {
             var fifo = Encoding.ASCII.GetString(((MttyDevice)mdev.DriverData!).Ports[port].Fifo);
-            (fifo + fifo).Should().Contain("mdev-loop-ttyS", $"port {port} of {mdev.Name} saw the guest's line");
+            (fifo + fifo).Should().Contain("lb-ttyS", $"port {port} of {mdev.Name} saw the guest's line");
+        }
+
+        // ... and came back to the guest: its 8250 driver read every byte of the line from the model's RX side.
+        foreach (var tty in ports.Select(l => l.Split(' ')[3]))
+        {
+            lines.Should().Contain($"T: loop {tty} lb-{tty}", $"the guest read its own line back from {tty}");
         }
 
         (await RemoveAsync(A)).Should().BeTrue();

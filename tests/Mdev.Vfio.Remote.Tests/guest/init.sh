@@ -1,6 +1,8 @@
 #!/bin/sh
 # The guest's /init. Prints what the QEMU tests assert, as lines that begin with "T: ".
-# mdev_test=loop: every 8250_pci port echoes a line back through mtty, then power off.
+# mdev_test=loop: every 8250_pci port echoes a short line back through mtty, then power off. The line stays
+# under 16 bytes: mtty's FIFO holds 16, and at 16 its head == tail reads as empty (LSR.DR clear), exactly as the
+# kernel sample, so a 16550A driver that loads 16 bytes at once would never see them come back.
 # mdev_test=wait: says "T: ready" and waits (the test removes the device or kills QEMU).
 export PATH=/bin
 mount -t proc proc /proc
@@ -18,7 +20,7 @@ if [ "$mode" = "mdev_test=loop" ]; then
     cat "/dev/$port" > "/tmp.$port" &
     reader=$!
     sleep 0.3
-    echo "mdev-loop-$port-0123456789abcdef" > "/dev/$port"
+    echo "lb-$port" > "/dev/$port"
     sleep 0.5
     kill "$reader"
     echo "T: loop $port $(cat "/tmp.$port" | tr -d '\r\n')"
