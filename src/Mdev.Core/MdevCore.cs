@@ -43,7 +43,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Options.RequestInterval, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(Options.TimeProvider, nameof(options));
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Mdev.Core");
-        Sysfs = new SysfsTree();
+        Sysfs = new SysfsTree { Faults = Faults };
         Sysfs.EnsureDirectory("/sys/devices");
         Sysfs.EnsureDirectory(BusPath + "/devices");
         Sysfs.EnsureDirectory(BusPath + "/drivers");
@@ -53,6 +53,9 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 
     /// <summary>The settings this core runs with.</summary>
     public MdevCoreOptions Options { get; }
+
+    /// <summary>Faults on demand: steps of this core (and of the VFIO stack on it) made to fail on purpose.</summary>
+    public FaultRegistry Faults { get; } = new();
 
     /// <summary>The simulated <c>/sys</c> of this core.</summary>
     public SysfsTree Sysfs { get; }
