@@ -45,8 +45,12 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Mdev.Core");
         Sysfs = new SysfsTree { Faults = Faults };
         Sysfs.EnsureDirectory("/sys/devices");
-        Sysfs.EnsureDirectory(BusPath + "/devices");
-        Sysfs.EnsureDirectory(BusPath + "/drivers");
+        if (Options.MdevLoaded)
+        {
+            Sysfs.EnsureDirectory(BusPath + "/devices");
+            Sysfs.EnsureDirectory(BusPath + "/drivers");
+        }
+
         Sysfs.EnsureDirectory("/sys/class");
         Sysfs.EnsureDirectory("/sys/kernel");
     }
@@ -137,7 +141,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
                 changes.Link($"/sys/bus/{bus}/devices/{device.Name}", path);
                 if (driver is not null)
                 {
-                    Sysfs.EnsureDirectory($"/sys/bus/{bus}/drivers/{driver}");
+                    EnsureBusDriverFiles(bus, driver);
                     changes.Link($"/sys/bus/{bus}/drivers/{driver}/{device.Name}", path);
                     changes.Link(path + "/driver", $"/sys/bus/{bus}/drivers/{driver}");
                 }
@@ -206,6 +210,9 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 
         foreach (var d in doomed)
         {
+            // device_lock: a bind or unbind under way finishes first.
+            await d.BindingLock.WaitAsync().ConfigureAwait(false);
+            d.BindingLock.Release();
             await UnregisterParentAsync(d).ConfigureAwait(false);
             var subsystem = d.Subsystem ?? string.Empty;
             var events = new List<PendingUevent>();
