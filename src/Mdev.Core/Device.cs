@@ -45,6 +45,9 @@ public sealed class Device
     /// <summary>The SUBSYSTEM of its uevents: the bus, else the class.</summary>
     public string? Subsystem => Bus ?? Class;
 
+    /// <summary>True once it has been registered as an mdev parent: binding its driver again registers it again.</summary>
+    public bool WasParent => ProbeOps is not null;
+
     internal MdevCore Core { get; }
 
     internal bool Deleted { get; set; }

@@ -238,6 +238,18 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Every device of the tree (parents registered or not, bound or not), in path order.</summary>
+    public IReadOnlyList<Device> TreeDevices
+    {
+        get
+        {
+            lock (_treeLock)
+            {
+                return _treeDevices.Values.OrderBy(d => d.SysfsPath, StringComparer.Ordinal).ToArray();
+            }
+        }
+    }
+
     /// <summary>Finds a device of the tree by its sysfs path.</summary>
     /// <param name="sysfsPath">The absolute path.</param>
     /// <returns>The device, or null.</returns>
