@@ -27,20 +27,22 @@ internal static class ServeCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var core = new MdevCore();
+        SimulatedHost host;
+        try
+        {
+            host = await SimulatedHost.StartAsync(parsed.HostFile, parsed.ControlSocket);
+        }
+        catch (MdevException ex)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim serve: {ex.Message}");
+            return 1;
+        }
+
+        await using var owned = host;
+        var core = host.Core;
         SysfsMount mount;
         try
         {
-            var vfio = new VfioModule(core);
-            if (parsed.HostFile is null)
-            {
-                DefaultHost.Build(core, vfio);
-            }
-            else
-            {
-                HostFileKinds.Apply(core, vfio, HostFileLoader.Load(parsed.HostFile));
-            }
-
             mount = SysfsMount.Mount(core.Sysfs, parsed.MountPoint, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
         }
         catch (MdevException ex)
@@ -52,7 +54,8 @@ internal static class ServeCommand
         using (mount)
         {
             var parents = string.Join(", ", core.Parents.Select(p => p.Device.Name));
-            Console.WriteLine($"mdev-sim: serving {core.Parents.Count} parent(s) ({parents}) at {mount.MountPoint} (pid {Environment.ProcessId}); SIGINT or SIGTERM unmounts");
+            var control = host.Control is null ? string.Empty : $", control at {host.Control.SocketPath}";
+            Console.WriteLine($"mdev-sim: serving {core.Parents.Count} parent(s) ({parents}) at {mount.MountPoint}{control} (pid {Environment.ProcessId}); SIGINT or SIGTERM unmounts");
             await Task.WhenAny(stop.Task, mount.Unmounted);
         }
 

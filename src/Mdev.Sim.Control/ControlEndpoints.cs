@@ -50,13 +50,7 @@ internal sealed class ControlEndpoints(MdevCore core, ControlServerOptions optio
     private async Task ArmFault(HttpContext context)
     {
         var request = await ReadAsync(context, Json.FaultRequest).ConfigureAwait(false);
-        var spec = request.ToSpec();
-        if (spec.Parent is { } name && Find(name) is null)
-        {
-            throw new MdevException(Errno.ENODEV, $"fault: unknown parent '{name}'");
-        }
-
-        var fault = core.Faults.Arm(spec);
+        var fault = core.Faults.Arm(request.ToSpec(core));
         await Reply(context, StatusCodes.Status201Created, ToState(fault), Json.FaultState).ConfigureAwait(false);
     }
 

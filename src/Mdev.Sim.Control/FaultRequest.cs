@@ -34,9 +34,10 @@ public sealed class FaultRequest
     public string? Attribute { get; set; }
 
     /// <summary>Turns the request into a spec, checking every field.</summary>
+    /// <param name="core">When given, the host whose device tree must hold <see cref="Parent"/>.</param>
     /// <returns>The spec.</returns>
-    /// <exception cref="MdevException"><c>EINVAL</c> naming the field that is wrong.</exception>
-    public FaultSpec ToSpec()
+    /// <exception cref="MdevException"><c>EINVAL</c> naming the field that is wrong; <c>ENODEV</c> for a parent <paramref name="core"/> does not have.</exception>
+    public FaultSpec ToSpec(MdevCore? core = null)
     {
         var point = FaultSpec.ParsePoint(Point ?? throw new MdevException(Core.Errno.EINVAL, "fault: \"point\" is required"));
         var errno = FaultSpec.ParseErrno(Errno ?? throw new MdevException(Core.Errno.EINVAL, "fault: \"errno\" is required"));
@@ -56,6 +57,11 @@ public sealed class FaultRequest
         if (spec.Times is < 1)
         {
             throw new MdevException(Core.Errno.EINVAL, $"fault: \"times\" must be at least 1, not {spec.Times}");
+        }
+
+        if (core is not null && Parent is { } name && core.TreeDevices.All(d => d.Name != name))
+        {
+            throw new MdevException(Core.Errno.ENODEV, $"fault: unknown parent '{name}'");
         }
 
         return spec;
