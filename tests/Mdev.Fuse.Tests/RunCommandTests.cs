@@ -80,6 +80,26 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task MdevNotLoaded_HasNoMdevBusNorClass_ForTheCommand()
+    {
+        var r = await RunAsync("""{"parents":[],"mdevLoaded":false}""", [], "ls /sys/bus /sys/class; mdevctl types; echo rc=$?");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().NotContain("mdev").And.EndWith("rc=0\n");
+    }
+
+    [Theory]
+    [InlineData("""{"parents":[{"kind":"mtty"}],"faults":[{"point":"create","errno":"ENOPE"}]}""", "unknown errno name 'ENOPE'")]
+    [InlineData("""{"parents":[{"kind":"mtty"}],"faults":[{"point":"create","errno":"EIO","parent":"gone"}]}""", "unknown parent 'gone'")]
+    [InlineData("""{"parents":[{"kind":"mtty"}],"mdevLoaded":false}""", "leaves no place for parents")]
+    public async Task BadHostFile_Is125_NamingWhatWasWrong_AndRunsNothing(string host, string named)
+    {
+        var r = await RunAsync(host, [], "echo ran");
+        r.ExitCode.Should().Be(125, r.ToString());
+        r.Stderr.Should().Contain(named);
+        r.Stdout.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task KillingTheServer_KillsTheCommand_AndLeavesNoMountNorProcess()
     {
         var marker = "601." + Random.Shared.Next(100000, 999999);
