@@ -23,5 +23,4 @@ internal static class DefaultHost
         ],
     };
 
-    public static void Build(MdevCore core, VfioModule vfio) => HostFileKinds.Apply(core, vfio, Description);
 }

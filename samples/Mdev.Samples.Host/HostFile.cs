@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Mdev.Sim.Control;
 
 namespace Mdev.Samples.Host;
 
@@ -11,4 +12,10 @@ internal sealed class HostFile
     /// <summary>The parents, registered in this order.</summary>
     [JsonRequired]
     public List<HostFileParent> Parents { get; set; } = [];
+
+    /// <summary>Faults armed once the parents are registered (<see cref="FaultRequest"/>), e.g. <c>{"point":"create","errno":"ENOSPC"}</c>.</summary>
+    public List<FaultRequest>? Faults { get; set; }
+
+    /// <summary>False for a host where mdev is not loaded: no <c>/sys/bus/mdev</c>, no <c>/sys/class/mdev_bus</c>, so no parents. Default true.</summary>
+    public bool MdevLoaded { get; set; } = true;
 }

@@ -10,4 +10,5 @@ namespace Mdev.Samples.Host;
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(HostFile))]
+[JsonSerializable(typeof(HostFileParent))]
 internal sealed partial class HostFileJsonContext : JsonSerializerContext;

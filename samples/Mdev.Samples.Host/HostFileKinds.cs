@@ -25,58 +25,71 @@ internal static class HostFileKinds
         ArgumentNullException.ThrowIfNull(core);
         ArgumentNullException.ThrowIfNull(vfio);
         ArgumentNullException.ThrowIfNull(host);
+        if (!host.MdevLoaded && host.Parents.Count > 0)
+        {
+            throw Invalid("host file: \"mdevLoaded\": false leaves no place for parents (the list must be empty)");
+        }
+
         foreach (var parent in host.Parents)
         {
-            switch (parent.Kind)
-            {
-                case "mtty":
-                    Check(parent);
-                    Mtty.Mtty.Register(core, vfio);
-                    break;
-                case "i915-gvt":
-                    Check(parent, "pciAddress", "ggttMiB", "apertureMiB", "fences", "graphicsVersion", "deviceId");
-                    var gvt = new GvtOptions();
-                    I915Gvt.I915Gvt.Register(core, vfio, gvt with
-                    {
-                        PciAddress = parent.GetString("pciAddress", gvt.PciAddress),
-                        GgttMiB = parent.GetInt("ggttMiB", gvt.GgttMiB),
-                        ApertureMiB = parent.GetInt("apertureMiB", gvt.ApertureMiB),
-                        Fences = parent.GetInt("fences", gvt.Fences),
-                        GraphicsVersion = parent.GetInt("graphicsVersion", gvt.GraphicsVersion),
-                        DeviceId = (ushort)parent.GetInt("deviceId", gvt.DeviceId),
-                    });
-                    break;
-                case "nvidia":
-                    Check(parent, "board", "pciAddress");
-                    var gpu = new NvidiaGpuOptions();
-                    NvidiaVgpu.NvidiaVgpu.Register(core, vfio, gpu with
-                    {
-                        Board = parent.GetString("board", gpu.Board),
-                        PciAddress = parent.GetString("pciAddress", gpu.PciAddress),
-                    });
-                    break;
-                case "vfio-ccw":
-                    Check(parent, "subchannel", "operational");
-                    VfioCcw.VfioCcw.Register(core, vfio, new CcwSubchannelOptions
-                    {
-                        SubchannelId = parent.GetString("subchannel", "0.0.0313"),
-                        State = parent.GetBool("operational", true) ? CcwSubchannelState.Operational : CcwSubchannelState.NotOperational,
-                    });
-                    break;
-                case "vfio-ap":
-                    Check(parent, "apxa", "maxAdapterId", "maxDomainId", "queues");
-                    var ap = new ApMatrixOptions();
-                    VfioAp.VfioAp.Register(core, vfio, new ApMatrixOptions
-                    {
-                        Apxa = parent.GetBool("apxa", ap.Apxa),
-                        MaxAdapterId = parent.GetInt("maxAdapterId", ap.MaxAdapterId),
-                        MaxDomainId = parent.GetInt("maxDomainId", ap.MaxDomainId),
-                        Queues = parent.GetStrings("queues", ap.Queues),
-                    });
-                    break;
-                default:
-                    throw Invalid($"unknown parent kind \"{parent.Kind}\" (known: {string.Join(", ", Names)})");
-            }
+            Add(core, vfio, parent);
+        }
+
+        foreach (var fault in host.Faults ?? [])
+        {
+            core.Faults.Arm((fault ?? throw Invalid("host file: \"faults\" must be a list of objects")).ToSpec(core));
+        }
+    }
+
+    /// <summary>Adds one parent described in the host-file vocabulary (also what the control API's <c>POST /parents</c> takes).</summary>
+    /// <exception cref="MdevException"><c>EINVAL</c> for an unknown kind or parameter, or the sample's own errno; nothing is left behind.</exception>
+    public static MdevParent Add(MdevCore core, VfioModule vfio, HostFileParent parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        switch (parent.Kind)
+        {
+            case "mtty":
+                Check(parent);
+                return Mtty.Mtty.Register(core, vfio);
+            case "i915-gvt":
+                Check(parent, "pciAddress", "ggttMiB", "apertureMiB", "fences", "graphicsVersion", "deviceId");
+                var gvt = new GvtOptions();
+                return I915Gvt.I915Gvt.Register(core, vfio, gvt with
+                {
+                    PciAddress = parent.GetString("pciAddress", gvt.PciAddress),
+                    GgttMiB = parent.GetInt("ggttMiB", gvt.GgttMiB),
+                    ApertureMiB = parent.GetInt("apertureMiB", gvt.ApertureMiB),
+                    Fences = parent.GetInt("fences", gvt.Fences),
+                    GraphicsVersion = parent.GetInt("graphicsVersion", gvt.GraphicsVersion),
+                    DeviceId = (ushort)parent.GetInt("deviceId", gvt.DeviceId),
+                });
+            case "nvidia":
+                Check(parent, "board", "pciAddress");
+                var gpu = new NvidiaGpuOptions();
+                return NvidiaVgpu.NvidiaVgpu.Register(core, vfio, gpu with
+                {
+                    Board = parent.GetString("board", gpu.Board),
+                    PciAddress = parent.GetString("pciAddress", gpu.PciAddress),
+                });
+            case "vfio-ccw":
+                Check(parent, "subchannel", "operational");
+                return VfioCcw.VfioCcw.Register(core, vfio, new CcwSubchannelOptions
+                {
+                    SubchannelId = parent.GetString("subchannel", "0.0.0313"),
+                    State = parent.GetBool("operational", true) ? CcwSubchannelState.Operational : CcwSubchannelState.NotOperational,
+                });
+            case "vfio-ap":
+                Check(parent, "apxa", "maxAdapterId", "maxDomainId", "queues");
+                var ap = new ApMatrixOptions();
+                return VfioAp.VfioAp.Register(core, vfio, new ApMatrixOptions
+                {
+                    Apxa = parent.GetBool("apxa", ap.Apxa),
+                    MaxAdapterId = parent.GetInt("maxAdapterId", ap.MaxAdapterId),
+                    MaxDomainId = parent.GetInt("maxDomainId", ap.MaxDomainId),
+                    Queues = parent.GetStrings("queues", ap.Queues),
+                });
+            default:
+                throw Invalid($"unknown parent kind \"{parent.Kind}\" (known: {string.Join(", ", Names)})");
         }
     }
 

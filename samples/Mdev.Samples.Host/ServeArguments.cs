@@ -1,15 +1,18 @@
 namespace Mdev.Samples.Host;
 
-/// <summary>The arguments of <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;] [--vfio-socket &lt;path&gt;]</c>.</summary>
-internal sealed record ServeArguments(string MountPoint, string? HostFile, string? VfioSocket = null)
+/// <summary>
+/// The arguments of <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;] [--vfio-socket &lt;path&gt;]
+/// [--control &lt;socket&gt;]</c>.
+/// </summary>
+internal sealed record ServeArguments(string MountPoint, string? HostFile, string? VfioSocket = null, string? ControlSocket = null)
 {
     /// <summary>The usage line.</summary>
-    public const string Usage = "usage: mdev-sim serve --mount <dir> [--host <host.json>] [--vfio-socket <path>]";
+    public const string Usage = "usage: mdev-sim serve --mount <dir> [--host <host.json>] [--vfio-socket <path>] [--control <socket>]";
 
     /// <summary>Parses the arguments after <c>serve</c>; null (with <paramref name="error"/>) when they are wrong.</summary>
     public static ServeArguments? Parse(IReadOnlyList<string> args, out string? error)
     {
-        string? mount = null, host = null, socket = null;
+        string? mount = null, host = null, socket = null, control = null;
         for (int i = 0; i < args.Count; i++)
         {
             string? Value() => i + 1 < args.Count ? args[++i] : null;
@@ -23,6 +26,9 @@ internal sealed record ServeArguments(string MountPoint, string? HostFile, strin
                     break;
                 case "--vfio-socket" when socket is null:
                     socket = Value() ?? string.Empty;
+                    break;
+                case "--control" when control is null:
+                    control = Value() ?? string.Empty;
                     break;
                 default:
                     error = $"unexpected argument '{args[i]}'";
@@ -48,7 +54,13 @@ internal sealed record ServeArguments(string MountPoint, string? HostFile, strin
             return null;
         }
 
+        if (control is { Length: 0 })
+        {
+            error = "--control needs a socket path";
+            return null;
+        }
+
         error = null;
-        return new ServeArguments(mount, host, socket);
+        return new ServeArguments(mount, host, socket, control);
     }
 }

@@ -7,7 +7,7 @@ using Mdev.Vfio.Remote;
 namespace Mdev.Samples.Host;
 
 /// <summary>
-/// <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;]</c>: builds the simulated host (the built-in
+/// <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;] [--vfio-socket &lt;path&gt;] [--control &lt;socket&gt;]</c>: builds the simulated host (the built-in
 /// <see cref="DefaultHost"/> or a <see cref="HostFile"/>), mounts its <c>/sys</c> at <c>&lt;dir&gt;</c> through
 /// Mdev.Fuse, prints one line, and serves until SIGINT or SIGTERM (or an unmount from outside), then unmounts. With
 /// <c>--vfio-socket &lt;path&gt;</c> it also serves <c>/dev/vfio</c> to a VMM (Mdev.Vfio.Remote) and prints, on a line of
@@ -30,24 +30,26 @@ internal static class ServeCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var core = new MdevCore();
+        SimulatedHost host;
+        try
+        {
+            host = await SimulatedHost.StartAsync(parsed.HostFile, parsed.ControlSocket);
+        }
+        catch (MdevException ex)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim serve: {ex.Message}");
+            return 1;
+        }
+
+        await using var owned = host;
+        var core = host.Core;
         SysfsMount mount;
         VfioRemoteServer? server = null;
         try
         {
-            var vfio = new VfioModule(core);
-            if (parsed.HostFile is null)
-            {
-                DefaultHost.Build(core, vfio);
-            }
-            else
-            {
-                HostFileKinds.Apply(core, vfio, HostFileLoader.Load(parsed.HostFile));
-            }
-
             if (parsed.VfioSocket is not null)
             {
-                server = new VfioRemoteServer(vfio, parsed.VfioSocket);
+                server = new VfioRemoteServer(host.Vfio, parsed.VfioSocket);
             }
 
             mount = SysfsMount.Mount(core.Sysfs, parsed.MountPoint, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
@@ -66,7 +68,8 @@ internal static class ServeCommand
         using (mount)
         {
             var parents = string.Join(", ", core.Parents.Select(p => p.Device.Name));
-            Console.WriteLine($"mdev-sim: serving {core.Parents.Count} parent(s) ({parents}) at {mount.MountPoint} (pid {Environment.ProcessId}); SIGINT or SIGTERM unmounts");
+            var control = host.Control is null ? string.Empty : $", control at {host.Control.SocketPath}";
+            Console.WriteLine($"mdev-sim: serving {core.Parents.Count} parent(s) ({parents}) at {mount.MountPoint}{control} (pid {Environment.ProcessId}); SIGINT or SIGTERM unmounts");
             if (server is not null)
             {
                 Console.WriteLine(server.ExportLine);

@@ -15,6 +15,7 @@ public sealed class Device
         Bus = bus;
         Class = deviceClass;
         Driver = driver;
+        MatchingDriver = driver;
     }
 
     /// <summary>The device name (<c>dev_name()</c>), the last component of its path, e.g. <c>0000:00:02.0</c>.</summary>
@@ -32,8 +33,8 @@ public sealed class Device
     /// <summary>Its class (<c>mtty</c>, <c>mdpy</c>), or null.</summary>
     public string? Class { get; }
 
-    /// <summary>The name of the driver bound to it (<c>i915</c>, <c>vfio_ccw</c>), or null.</summary>
-    public string? Driver { get; }
+    /// <summary>The name of the driver bound to it (<c>i915</c>, <c>vfio_ccw</c>), or null (never bound, or unbound through the driver's <c>unbind</c> file).</summary>
+    public string? Driver { get; internal set; }
 
     /// <summary>
     /// <c>dev_driver_string()</c>: the bound driver's name, else the bus name, else the class name, else empty. It is the
@@ -44,9 +45,21 @@ public sealed class Device
     /// <summary>The SUBSYSTEM of its uevents: the bus, else the class.</summary>
     public string? Subsystem => Bus ?? Class;
 
+    /// <summary>True once it has been registered as an mdev parent: binding its driver again registers it again.</summary>
+    public bool WasParent => ProbeOps is not null;
+
     internal MdevCore Core { get; }
 
     internal bool Deleted { get; set; }
+
+    /// <summary>The driver whose id table matches the device (<c>driver_match_device</c>): the one it was added with.</summary>
+    internal string? MatchingDriver { get; }
+
+    /// <summary>The vendor callbacks of its last parent registration: what the driver's probe registers again on bind.</summary>
+    internal ParentOps? ProbeOps { get; set; }
+
+    /// <summary><c>device_lock</c>: serialises binding, unbinding and deletion of the device (held across the waits).</summary>
+    internal SemaphoreSlim BindingLock { get; } = new(1, 1);
 
     /// <inheritdoc />
     public override string ToString() => SysfsPath;

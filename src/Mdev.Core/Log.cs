@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "{Device}: release callback failed")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string device);
+
+    [LoggerMessage(40, LogLevel.Information, "{Device}: unbound from {Driver}")]
+    public static partial void DriverDetached(ILogger logger, string device, string driver);
+
+    [LoggerMessage(41, LogLevel.Information, "{Device}: bound to {Driver}")]
+    public static partial void DriverAttached(ILogger logger, string device, string driver);
 }

@@ -47,6 +47,7 @@ public sealed partial class MdevCore
         var parent = type.Parent;
         var ops = parent.Ops;
         var mdev = new MdevDevice(this, uuid, type);
+        type.CountCreateAttempt();
 
         // Which availability model the vendor uses is asked outside every lock (it is vendor code).
         bool usesPool = ops.GetAvailable(type) is null;
@@ -83,6 +84,8 @@ public sealed partial class MdevCore
             AddCoreDeviceFiles(changes, mdev);
             changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
 
+            // An armed fault fails where the vendor's create would, so the rollback below runs as for a real failure.
+            Faults.Check(FaultPoint.Create, FaultSite.Of(type, mdev.Name), $"create on {type.Name}");
             ops.Create(mdev);
             vendorCreated = true;
 
@@ -170,6 +173,8 @@ public sealed partial class MdevCore
             {
                 throw new MdevException(Errno.EAGAIN, $"remove {mdev.Name}: device is {mdev.State.ToString().ToLowerInvariant()}, not active");
             }
+
+            Faults.Check(FaultPoint.Remove, FaultSite.Of(mdev), $"remove {mdev.Name}");
 
             mdev.State = MdevDeviceState.Removing;
         }

@@ -41,7 +41,10 @@ public sealed partial class MdevCore
             }
 
             _drivers.Add(driver);
-            Sysfs.EnsureDirectory(BusPath + "/drivers/" + driver.Name);
+            if (Options.MdevLoaded)
+            {
+                Sysfs.EnsureDirectory(BusPath + "/drivers/" + driver.Name);
+            }
         }
 
         foreach (var mdev in Devices)

@@ -56,6 +56,11 @@ public sealed partial class MdevCore
 
         CheckOwn(device);
         var name = device.Name;
+        if (!Options.MdevLoaded)
+        {
+            throw new MdevException(Errno.ENODEV, $"register parent {name}: mdev is not loaded");
+        }
+
         lock (_parentListLock)
         {
             if (_registering.Contains(device) || _parents.Any(p => p.Device == device))
@@ -178,6 +183,7 @@ public sealed partial class MdevCore
             }
 
             _parents.Add(parent);
+            device.ProbeOps = ops;
         }
 
         Log.ParentRegistered(_logger, name);

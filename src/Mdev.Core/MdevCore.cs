@@ -43,16 +43,23 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Options.RequestInterval, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(Options.TimeProvider, nameof(options));
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Mdev.Core");
-        Sysfs = new SysfsTree();
+        Sysfs = new SysfsTree { Faults = Faults };
         Sysfs.EnsureDirectory("/sys/devices");
-        Sysfs.EnsureDirectory(BusPath + "/devices");
-        Sysfs.EnsureDirectory(BusPath + "/drivers");
+        if (Options.MdevLoaded)
+        {
+            Sysfs.EnsureDirectory(BusPath + "/devices");
+            Sysfs.EnsureDirectory(BusPath + "/drivers");
+        }
+
         Sysfs.EnsureDirectory("/sys/class");
         Sysfs.EnsureDirectory("/sys/kernel");
     }
 
     /// <summary>The settings this core runs with.</summary>
     public MdevCoreOptions Options { get; }
+
+    /// <summary>Faults on demand: steps of this core (and of the VFIO stack on it) made to fail on purpose.</summary>
+    public FaultRegistry Faults { get; } = new();
 
     /// <summary>The simulated <c>/sys</c> of this core.</summary>
     public SysfsTree Sysfs { get; }
@@ -134,7 +141,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
                 changes.Link($"/sys/bus/{bus}/devices/{device.Name}", path);
                 if (driver is not null)
                 {
-                    Sysfs.EnsureDirectory($"/sys/bus/{bus}/drivers/{driver}");
+                    EnsureBusDriverFiles(bus, driver);
                     changes.Link($"/sys/bus/{bus}/drivers/{driver}/{device.Name}", path);
                     changes.Link(path + "/driver", $"/sys/bus/{bus}/drivers/{driver}");
                 }
@@ -203,6 +210,9 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 
         foreach (var d in doomed)
         {
+            // device_lock: a bind or unbind under way finishes first.
+            await d.BindingLock.WaitAsync().ConfigureAwait(false);
+            d.BindingLock.Release();
             await UnregisterParentAsync(d).ConfigureAwait(false);
             var subsystem = d.Subsystem ?? string.Empty;
             var events = new List<PendingUevent>();
@@ -225,6 +235,18 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             Sysfs.TryRemove(d.SysfsPath);
             events.Add(new(UeventAction.Remove, d.DevPath, subsystem));
             _uevents.Publish(events);
+        }
+    }
+
+    /// <summary>Every device of the tree (parents registered or not, bound or not), in path order.</summary>
+    public IReadOnlyList<Device> TreeDevices
+    {
+        get
+        {
+            lock (_treeLock)
+            {
+                return _treeDevices.Values.OrderBy(d => d.SysfsPath, StringComparer.Ordinal).ToArray();
+            }
         }
     }
 

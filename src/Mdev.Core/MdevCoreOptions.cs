@@ -12,6 +12,12 @@ public sealed class MdevCoreOptions
     /// <summary>The clock for <see cref="RequestInterval"/>; a fake one makes tests deterministic.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// False for a host where mdev is not loaded (kubevirt#11168): no <c>/sys/bus/mdev</c>, no <c>/sys/class/mdev_bus</c>;
+    /// registering a parent is <c>ENODEV</c> and an mdev bus driver is kept but shows nowhere. Default true.
+    /// </summary>
+    public bool MdevLoaded { get; set; } = true;
+
     /// <summary>The default buffer size, in events, of a uevent listener.</summary>
     public int UeventBufferCapacity { get; set; } = 1024;
 }

@@ -7,6 +7,8 @@ namespace Mdev.Core;
 /// </summary>
 public sealed class MdevType
 {
+    private long _createAttempts;
+
     internal MdevType(MdevParent parent, MdevTypeGroup group)
     {
         Parent = parent;
@@ -42,6 +44,11 @@ public sealed class MdevType
     /// <summary>The active devices of this type, in creation order.</summary>
     public IReadOnlyList<MdevDevice> Devices => Parent.DevicesOf(this);
 
+    /// <summary>How many creates were attempted on this type (every call of <see cref="MdevCore.CreateMdevDevice"/>, failed ones included).</summary>
+    public long CreateAttempts => Interlocked.Read(ref _createAttempts);
+
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    internal void CountCreateAttempt() => Interlocked.Increment(ref _createAttempts);
 }

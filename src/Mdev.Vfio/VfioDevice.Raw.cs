@@ -231,6 +231,7 @@ public sealed partial class VfioDevice
             request = new VfioIrqSet(flags, index, start, count);
         }
 
+        CheckSetIrqsFault();
         ops.SetIrqs(Device, request);
         return 0;
     }

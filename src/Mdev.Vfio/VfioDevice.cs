@@ -92,8 +92,13 @@ public sealed partial class VfioDevice : IDisposable
             throw new MdevException(Errno.EINVAL, $"set irqs on {Device.Name}: data for {have} of {request.Count} interrupts");
         }
 
+        CheckSetIrqsFault();
         ops.SetIrqs(Device, request);
     }
+
+    /// <summary>An armed <see cref="FaultPoint.SetIrqs"/> fault fails here: after the common checks, before the vendor's.</summary>
+    private void CheckSetIrqsFault() =>
+        _module.Core.Faults.Check(FaultPoint.SetIrqs, FaultSite.Of(Device), $"set irqs on {Device.Name}");
 
     /// <summary>The header rules of <c>vfio_set_irqs_validate_and_prepare</c>, in the kernel's order.</summary>
     private void ValidateSetIrqs(VfioParentOps ops, VfioIrqSetFlags flags, uint index, uint start, uint count)
@@ -164,7 +169,9 @@ public sealed partial class VfioDevice : IDisposable
     public VfioMigrationData? SetMigrationState(VfioMigrationState target)
     {
         ThrowIfDisposed();
-        return Context.Migration.SetState(MigrationOps(), target);
+        var ops = MigrationOps();
+        _module.Core.Faults.Check(FaultPoint.MigrationState, FaultSite.Of(Device), $"migration on {Device.Name} to {target}");
+        return Context.Migration.SetState(ops, target);
     }
 
     /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DATA_SIZE</c> (GET): the vendor's estimate of the STOP_COPY length.</summary>
@@ -193,6 +200,12 @@ public sealed partial class VfioDevice : IDisposable
     {
         ThrowIfDisposed();
         ThrowIfNegative(offset, "pread");
+        var faults = _module.Core.Faults;
+        if (faults.IsArmed(FaultPoint.RegionRead))
+        {
+            faults.Check(FaultPoint.RegionRead, FaultSite.Of(Device), $"pread on {Device.Name} at 0x{offset:x}");
+        }
+
         return _handle.Read(buffer, offset);
     }
 
@@ -204,6 +217,12 @@ public sealed partial class VfioDevice : IDisposable
     {
         ThrowIfDisposed();
         ThrowIfNegative(offset, "pwrite");
+        var faults = _module.Core.Faults;
+        if (faults.IsArmed(FaultPoint.RegionWrite))
+        {
+            faults.Check(FaultPoint.RegionWrite, FaultSite.Of(Device), $"pwrite on {Device.Name} at 0x{offset:x}");
+        }
+
         return _handle.Write(buffer, offset);
     }
 

@@ -126,6 +126,7 @@ public sealed class VfioGroup : IDisposable
 
         try
         {
+            _module.Core.Faults.Check(FaultPoint.DeviceOpen, FaultSite.Of(Group.Device), $"get device fd on group {Group.Id}");
             var handle = Group.Device.Open();
             if (handle.Device.OpenCount == 1 && handle.Device.BusDriverData is VfioDeviceContext context)
             {

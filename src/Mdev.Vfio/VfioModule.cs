@@ -90,6 +90,8 @@ public sealed class VfioModule
                 throw new MdevException(Errno.EBUSY, $"open /dev/vfio/{id}: the group is already open");
             }
 
+            Core.Faults.Check(FaultPoint.GroupOpen, FaultSite.Of(group.Device), $"open /dev/vfio/{id}");
+
             var file = new VfioGroup(this, group);
             group.OpenFile = file;
             group.FileClosing = false;

@@ -22,7 +22,7 @@ public sealed class ApSysfsTests
         sys.Read(ApHost.Type + "/name").Should().Be("VFIO AP Passthrough Device\n");
         sys.Read(ApHost.Type + "/device_api").Should().Be("vfio-ap\n");
         sys.Read(ApHost.Type + "/available_instances").Should().Be("65536\n");
-        sys.ReadDirectory("/sys/bus/ap/drivers/vfio_ap").Select(e => e.Name).Should().BeEquivalentTo("05.0047", "05.0048", "06.0047", "06.0048");
+        sys.ReadDirectory("/sys/bus/ap/drivers/vfio_ap").Select(e => e.Name).Should().BeEquivalentTo("05.0047", "05.0048", "06.0047", "06.0048", "bind", "unbind", "uevent");
         sys.RealPath("/sys/bus/ap/devices/06.0048").Should().Be("/sys/devices/ap/card06/06.0048");
     }
 

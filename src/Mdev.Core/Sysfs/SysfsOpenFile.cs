@@ -12,11 +12,13 @@ public sealed class SysfsOpenFile : IDisposable
 {
     private readonly SysfsAttributeNode _node;
     private readonly FileAccess _access;
+    private readonly FaultRegistry? _faults;
     private byte[]? _snapshot;
     private bool _disposed;
 
-    internal SysfsOpenFile(SysfsAttributeNode node, string path, FileAccess access)
+    internal SysfsOpenFile(SysfsAttributeNode node, string path, FileAccess access, FaultRegistry? faults)
     {
+        _faults = faults;
         _node = node;
         Path = path;
         _access = access;
@@ -88,6 +90,7 @@ public sealed class SysfsOpenFile : IDisposable
         ThrowIfRemoved();
         var chunk = data[..Math.Min(data.Length, SysfsTree.AttributeSize)];
         var text = Encoding.Latin1.GetString(chunk);
+        _faults?.Check(FaultPoint.AttributeStore, new FaultSite(null, null, null, null, _node.Name, Path), $"write {Path}");
         try
         {
             _node.Store!(text);

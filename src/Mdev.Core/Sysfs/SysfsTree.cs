@@ -26,6 +26,9 @@ public sealed class SysfsTree : ISysfs
     private readonly Lock _lock = new();
     private readonly SysfsDirectoryNode _root = new("sys");
 
+    /// <summary>The faults armed at <see cref="FaultPoint.AttributeStore"/> of the core that owns this tree, or null.</summary>
+    internal FaultRegistry? Faults { get; init; }
+
     /// <inheritdoc />
     public SysfsStat Stat(string path, bool followSymlinks = true)
     {
@@ -153,7 +156,7 @@ public sealed class SysfsTree : ISysfs
             throw new MdevException(Errno.EACCES, $"open {path} for writing: attribute is not writable (mode {Octal(attribute.Mode)})");
         }
 
-        return new SysfsOpenFile(attribute, path, access);
+        return new SysfsOpenFile(attribute, path, access, Faults);
     }
 
     /// <summary>Kernel side: creates a directory. Its parent must exist.</summary>
