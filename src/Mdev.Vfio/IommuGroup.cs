@@ -34,7 +34,7 @@ public sealed class IommuGroup
     /// <summary>The VFIO group's character device path.</summary>
     public string DevicePath => $"/dev/vfio/{Id}";
 
-    /// <summary>True once the device has left the group (unbound): its id is free again and an open group file gets <c>ENODEV</c>.</summary>
+    /// <summary>True once the device has left the group (unbound): an open group file gets <c>ENODEV</c>, and the id is free again once the group's nodes are gone.</summary>
     public bool IsDead => DeviceGone;
 
     internal VfioGroup? OpenFile { get; set; }
