@@ -20,7 +20,8 @@ namespace Mdev.Core;
 /// held while vendor code runs, except the two the kernel also holds: a device's binding lock (<c>device_lock</c>) around
 /// the bus driver's Probe/Remove, and its open lock (the VFIO <c>dev_set</c> mutex) around the vendor's Open/Release.
 /// The I/O path (<see cref="MdevDeviceHandle"/>) takes none of them. Lock order: parent list, then tree;
-/// mdev list, then a parent's lock; a device's binding lock, then the driver list.</para>
+/// mdev list, then a parent's lock; a device's binding lock, then the driver list; a device's binding lock, then the
+/// uevent hub's (a leaf): a device's add, bind and unbind go out under its binding lock, so they keep its order.</para>
 /// </remarks>
 public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 {
