@@ -78,6 +78,9 @@ public sealed class MdevDevice
     /// <summary>Whether the create took a slot of the parent's core pool (returned at removal).</summary>
     internal bool TookPoolSlot { get; set; }
 
+    /// <summary>Its node in the parent's child list; guarded by the parent's lock.</summary>
+    internal LinkedListNode<MdevDevice>? ParentNode { get; set; }
+
     /// <summary>True once the device's <c>add</c> uevent is out; guarded by <see cref="BindLock"/>.</summary>
     internal bool Announced { get; set; }
 
