@@ -34,6 +34,9 @@ public sealed class VfioModule
         ArgumentNullException.ThrowIfNull(core);
         Core = core;
         core.Sysfs.EnsureDirectory("/sys/kernel/iommu_groups");
+
+        // vfio_init: class_create("vfio") makes /sys/class/vfio when the module loads, before any group exists.
+        core.Sysfs.EnsureDirectory("/sys/class/vfio");
         core.RegisterDriver(new VfioMdevDriver(this, DriverName));
     }
 
