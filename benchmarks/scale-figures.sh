@@ -27,11 +27,13 @@ block="$(mktemp)"
     function num(s) { gsub(/[^0-9.]/, "", s); return s + 0 }
     function time(ns) { return ns >= 1000 ? sprintf("%.2f µs", ns / 1000) : sprintf("%.1f ns", ns) }
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $col["Median"] !~ /[0-9]/ { print "scale-figures: no median for " $col["Method"] " at Live=" $col["Live"] > "/dev/stderr"; bad = 1 }
     {
       m = $col["Method"]; l = num($col["Live"]); med[m, l] = num($col["Median"]); alloc[m, l] = num($col["Allocated"])
       if (!(m in seen)) { seen[m] = 1; order[++n] = m }
     }
     END {
+      if (bad) exit 1
       for (k = 1; k <= n; k++) {
         m = order[k]
         ratio = med[m, 0] > 0 ? sprintf("%.2f×", med[m, 100000] / med[m, 0]) : "–"
