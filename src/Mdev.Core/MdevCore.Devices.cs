@@ -77,7 +77,6 @@ public sealed partial class MdevCore
             }
 
             entered = true;
-            var events = new List<PendingUevent>(2) { new(UeventAction.Add, mdev.DevPath, BusName) };
 
             // device_add: the directory with the core's files, and the bus link.
             changes.Directory(mdev.SysfsPath);
@@ -92,7 +91,6 @@ public sealed partial class MdevCore
             if (DriverFor(parent) is { } driver && Bind(mdev, driver))
             {
                 bound = true;
-                events.Add(new(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
             }
 
             changes.Groups(mdev.SysfsPath, ops.MdevAttrGroups, mdev);
@@ -102,8 +100,9 @@ public sealed partial class MdevCore
             mdev.TookPoolSlot = usesPool;
             parent.AddChild(mdev);
 
-            // add and bind go out before the device is active, so no unbind/remove can overtake them.
-            _uevents.Publish(events);
+            // add (and bind, if it is still bound: a driver unregistering meanwhile may have unbound it silently) go
+            // out before the device is active, so no unbind/remove can overtake them.
+            Announce(mdev);
             lock (_mdevListLock)
             {
                 mdev.State = MdevDeviceState.Active;
@@ -215,9 +214,7 @@ public sealed partial class MdevCore
                 throw;
             }
 
-            var events = new List<PendingUevent>(2);
-            Teardown(mdev, callVendorRemove: !legacy, events);
-            _uevents.Publish(events);
+            Teardown(mdev, callVendorRemove: !legacy);
         }
         finally
         {
@@ -348,8 +345,11 @@ public sealed partial class MdevCore
         }
     }
 
-    /// <summary>Takes an active, released device apart; never throws (driver and vendor failures are logged).</summary>
-    private void Teardown(MdevDevice mdev, bool callVendorRemove, List<PendingUevent> events)
+    /// <summary>
+    /// Takes an active, released device apart and sends its <c>remove</c> (an <c>unbind</c> has gone out before, under the
+    /// binding lock, when it was bound); never throws (driver and vendor failures are logged).
+    /// </summary>
+    private void Teardown(MdevDevice mdev, bool callVendorRemove)
     {
         var parent = mdev.Parent;
         lock (mdev.BindLock)
@@ -361,11 +361,7 @@ public sealed partial class MdevCore
         Sysfs.TryRemove(mdev.SysfsPath + "/mdev_type");
         Sysfs.TryRemove(mdev.SysfsPath + "/subsystem");
         Sysfs.TryRemove(BusPath + "/devices/" + mdev.Name);
-        if (Unbind(mdev))
-        {
-            events.Add(new(UeventAction.Unbind, mdev.DevPath, BusName));
-        }
-
+        Unbind(mdev);
         if (callVendorRemove)
         {
             VendorRemove(mdev);
@@ -383,7 +379,7 @@ public sealed partial class MdevCore
             }
         }
 
-        events.Add(new(UeventAction.Remove, mdev.DevPath, BusName));
+        _uevents.Publish(new PendingUevent(UeventAction.Remove, mdev.DevPath, BusName));
         Log.DeviceRemoved(_logger, mdev.Name);
     }
 

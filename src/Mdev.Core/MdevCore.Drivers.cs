@@ -56,10 +56,7 @@ public sealed partial class MdevCore
 
             try
             {
-                if (Bind(mdev, driver))
-                {
-                    _uevents.Publish(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
-                }
+                Bind(mdev, driver);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -98,10 +95,7 @@ public sealed partial class MdevCore
             try
             {
                 await WaitForReleaseAsync(mdev, CancellationToken.None).ConfigureAwait(false);
-                if (Unbind(mdev))
-                {
-                    _uevents.Publish(new PendingUevent(UeventAction.Unbind, mdev.DevPath, BusName));
-                }
+                Unbind(mdev);
             }
             finally
             {
@@ -133,8 +127,32 @@ public sealed partial class MdevCore
     }
 
     /// <summary>
+    /// Sends a new device's first uevents under its binding lock (<c>device_lock</c>): <c>add</c>, then <c>bind</c> when
+    /// it is bound at this moment. From here on <see cref="Bind"/> and <see cref="Unbind"/> send their own events under
+    /// that lock, so a device's stream is always add (bind unbind)* remove, whatever races with the create.
+    /// </summary>
+    private void Announce(MdevDevice mdev)
+    {
+        lock (mdev.BindLock)
+        {
+            var add = new PendingUevent(UeventAction.Add, mdev.DevPath, BusName);
+            if (mdev.Driver is { } driver)
+            {
+                _uevents.Publish([add, new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name)]);
+            }
+            else
+            {
+                _uevents.Publish(add);
+            }
+
+            mdev.Announced = true;
+        }
+    }
+
+    /// <summary>
     /// <c>really_probe</c>: links first, <c>dev-&gt;driver</c> set, then probe; a failed probe undoes both. Returns false,
-    /// binding nothing, when the device is being torn down or the driver was unregistered meanwhile.
+    /// binding nothing, when the device is being torn down or the driver was unregistered meanwhile. Sends <c>bind</c>
+    /// (<c>driver_bound</c>, under <c>device_lock</c>) once the device's <c>add</c> is out.
     /// </summary>
     private bool Bind(MdevDevice mdev, MdevDriver driver)
     {
@@ -162,6 +180,11 @@ public sealed partial class MdevCore
                 changes.Link(driverDir + "/" + mdev.Name, mdev.SysfsPath);
                 changes.Link(mdev.SysfsPath + "/driver", driverDir);
                 driver.Probe(mdev);
+                if (mdev.Announced)
+                {
+                    _uevents.Publish(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
+                }
+
                 return true;
             }
             catch
@@ -173,7 +196,11 @@ public sealed partial class MdevCore
         }
     }
 
-    /// <summary>Unbinds when bound: the driver's Remove (failure logged), then the links. Returns whether it was bound.</summary>
+    /// <summary>
+    /// Unbinds when bound: the driver's Remove (failure logged), then the links, then <c>unbind</c> still under the
+    /// binding lock (<c>device_release_driver</c> under <c>device_lock</c>), once the device's <c>add</c> is out, so it
+    /// always precedes the device's <c>remove</c>. Returns whether it was bound.
+    /// </summary>
     private bool Unbind(MdevDevice mdev)
     {
         lock (mdev.BindLock)
@@ -196,6 +223,11 @@ public sealed partial class MdevCore
             Sysfs.TryRemove(mdev.SysfsPath + "/driver");
             Sysfs.TryRemove(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name);
             mdev.Driver = null;
+            if (mdev.Announced)
+            {
+                _uevents.Publish(new PendingUevent(UeventAction.Unbind, mdev.DevPath, BusName));
+            }
+
             return true;
         }
     }

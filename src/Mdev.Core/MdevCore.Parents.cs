@@ -229,9 +229,7 @@ public sealed partial class MdevCore
                 // As mdev_device_remove_cb, the device's state is left alone: a concurrent remove gets ENODEV.
                 HideForRemoval(mdev);
                 await WaitForReleaseAsync(mdev, CancellationToken.None).ConfigureAwait(false);
-                var events = new List<PendingUevent>();
-                Teardown(mdev, callVendorRemove: true, events);
-                _uevents.Publish(events);
+                Teardown(mdev, callVendorRemove: true);
             }
 
             Sysfs.TryRemove(device.SysfsPath + "/mdev_supported_types");

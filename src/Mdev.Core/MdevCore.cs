@@ -20,7 +20,8 @@ namespace Mdev.Core;
 /// held while vendor code runs, except the two the kernel also holds: a device's binding lock (<c>device_lock</c>) around
 /// the bus driver's Probe/Remove, and its open lock (the VFIO <c>dev_set</c> mutex) around the vendor's Open/Release.
 /// The I/O path (<see cref="MdevDeviceHandle"/>) takes none of them. Lock order: parent list, then tree;
-/// mdev list, then a parent's lock; a device's binding lock, then the driver list.</para>
+/// mdev list, then a parent's lock; a device's binding lock, then the driver list; a device's binding lock, then the
+/// uevent hub's (a leaf): a device's add, bind and unbind go out under its binding lock, so they keep its order.</para>
 /// </remarks>
 public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 {
@@ -30,7 +31,11 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     internal const string BusPath = "/sys/bus/mdev";
 
     private readonly Lock _treeLock = new();
+    // Guarded by _treeLock. By path O(1); a subtree (a path and everything below it) in O(log n + k) through the sorted
+    // paths; a bus's or class's device names in O(1), so adding and deleting cost the same at any tree size.
     private readonly Dictionary<string, Device> _treeDevices = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _treePaths = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _treeNames = new(StringComparer.Ordinal);
     private readonly UeventHub _uevents = new();
     private readonly ILogger _logger;
 
@@ -118,12 +123,12 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
                 throw new MdevException(Errno.EEXIST, $"add device {path}: already present");
             }
 
-            if (_treeDevices.Values.Any(d => (bus is not null && d.Bus == bus && d.Name == device.Name) || (deviceClass is not null && d.Class == deviceClass && d.Name == device.Name)))
+            if ((bus is not null && _treeNames.Contains(BusKey(bus, device.Name))) || (deviceClass is not null && _treeNames.Contains(ClassKey(deviceClass, device.Name))))
             {
                 throw new MdevException(Errno.EEXIST, $"add device {path}: name {device.Name} is taken on {bus ?? deviceClass}");
             }
 
-            _treeDevices.Add(path, device);
+            AddToTreeLocked(device);
         }
 
         var changes = new SysfsChangeSet(Sysfs);
@@ -162,7 +167,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             changes.Rollback();
             lock (_treeLock)
             {
-                _treeDevices.Remove(path);
+                RemoveFromTreeLocked(device);
             }
 
             throw;
@@ -197,14 +202,27 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
                 throw new MdevException(Errno.ENODEV, $"delete device {device.SysfsPath}: already deleted");
             }
 
-            doomed = _treeDevices.Values
-                .Where(d => d == device || d.SysfsPath.StartsWith(device.SysfsPath + "/", StringComparison.Ordinal))
-                .OrderByDescending(d => d.SysfsPath.Length)
-                .ToArray();
+            // Below the device: every path from "<path>/" up to (not including) "<path>0", '0' being '/' + 1.
+            var below = _treePaths.GetViewBetween(device.SysfsPath + "/", device.SysfsPath + "0");
+            doomed = new Device[below.Count + 1];
+            int n = 0;
+            foreach (var p in below)
+            {
+                if (p.Length > device.SysfsPath.Length && p[device.SysfsPath.Length] == '/')
+                {
+                    doomed[n++] = _treeDevices[p];
+                }
+            }
+
+            doomed[n++] = device;
+            doomed = doomed[..n];
+
+            // Deepest first, as device_del would have to (children before their parent).
+            Array.Sort(doomed, static (a, b) => b.SysfsPath.Length.CompareTo(a.SysfsPath.Length));
             foreach (var d in doomed)
             {
                 d.Deleted = true;
-                _treeDevices.Remove(d.SysfsPath);
+                RemoveFromTreeLocked(d);
             }
         }
 
@@ -273,6 +291,40 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 
     /// <summary>Synchronous <see cref="DisposeAsync"/> (for containers disposed synchronously); blocks while children are in use.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static string BusKey(string bus, string name) => "bus\0" + bus + "\0" + name;
+
+    private static string ClassKey(string deviceClass, string name) => "class\0" + deviceClass + "\0" + name;
+
+    private void AddToTreeLocked(Device device)
+    {
+        _treeDevices.Add(device.SysfsPath, device);
+        _treePaths.Add(device.SysfsPath);
+        if (device.Bus is not null)
+        {
+            _treeNames.Add(BusKey(device.Bus, device.Name));
+        }
+
+        if (device.Class is not null)
+        {
+            _treeNames.Add(ClassKey(device.Class, device.Name));
+        }
+    }
+
+    private void RemoveFromTreeLocked(Device device)
+    {
+        _treeDevices.Remove(device.SysfsPath);
+        _treePaths.Remove(device.SysfsPath);
+        if (device.Bus is not null)
+        {
+            _treeNames.Remove(BusKey(device.Bus, device.Name));
+        }
+
+        if (device.Class is not null)
+        {
+            _treeNames.Remove(ClassKey(device.Class, device.Name));
+        }
+    }
 
     internal void CheckOwn(Device device)
     {

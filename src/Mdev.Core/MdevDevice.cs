@@ -78,6 +78,12 @@ public sealed class MdevDevice
     /// <summary>Whether the create took a slot of the parent's core pool (returned at removal).</summary>
     internal bool TookPoolSlot { get; set; }
 
+    /// <summary>Its node in the parent's child list; guarded by the parent's lock.</summary>
+    internal LinkedListNode<MdevDevice>? ParentNode { get; set; }
+
+    /// <summary>True once the device's <c>add</c> uevent is out; guarded by <see cref="BindLock"/>.</summary>
+    internal bool Announced { get; set; }
+
     /// <summary>
     /// Opens the device for a user, as a VFIO device file does: the vendor's <see cref="ParentOps.Open"/> runs on the
     /// first open only and <see cref="ParentOps.Release"/> on the last close (the modern <c>open_device</c>/<c>close_device</c>

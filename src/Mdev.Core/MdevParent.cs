@@ -11,7 +11,8 @@ namespace Mdev.Core;
 public sealed class MdevParent
 {
     private readonly Lock _lock = new();
-    private readonly List<MdevDevice> _children = [];
+    // Creation order; each device holds its own node, so removal is O(1).
+    private readonly LinkedList<MdevDevice> _children = new();
     private int _poolAvailable;
     private int _operations;
     private bool _unregistering;
@@ -170,7 +171,7 @@ public sealed class MdevParent
     {
         lock (_lock)
         {
-            _children.Add(mdev);
+            mdev.ParentNode = _children.AddLast(mdev);
         }
     }
 
@@ -178,7 +179,12 @@ public sealed class MdevParent
     {
         lock (_lock)
         {
-            _children.Remove(mdev);
+            if (mdev.ParentNode is { List: not null } node)
+            {
+                _children.Remove(node);
+            }
+
+            mdev.ParentNode = null;
         }
     }
 }

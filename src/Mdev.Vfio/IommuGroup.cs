@@ -17,6 +17,7 @@ public sealed class IommuGroup
     {
         Id = id;
         Device = device;
+        SysfsPath = $"/sys/kernel/iommu_groups/{id}";
     }
 
     /// <summary>The group number: <c>/sys/kernel/iommu_groups/&lt;Id&gt;</c> and <c>/dev/vfio/&lt;Id&gt;</c>.</summary>
@@ -29,12 +30,12 @@ public sealed class IommuGroup
     public MdevDevice Device { get; }
 
     /// <summary>The group's sysfs directory.</summary>
-    public string SysfsPath => $"/sys/kernel/iommu_groups/{Id}";
+    public string SysfsPath { get; }
 
     /// <summary>The VFIO group's character device path.</summary>
     public string DevicePath => $"/dev/vfio/{Id}";
 
-    /// <summary>True once the device has left the group (unbound): its id is free again and an open group file gets <c>ENODEV</c>.</summary>
+    /// <summary>True once the device has left the group (unbound): an open group file gets <c>ENODEV</c>, and the id is free again once the group's nodes are gone.</summary>
     public bool IsDead => DeviceGone;
 
     internal VfioGroup? OpenFile { get; set; }

@@ -10,8 +10,8 @@ namespace Mdev.Vfio;
 /// <see cref="CreateProcess"/>, with file descriptors and raw uapi ioctls.
 /// </summary>
 /// <remarks>
-/// Locking: <see cref="Lock"/> (the kernel's group and container locks together) guards the groups, their open files,
-/// container attachments and device-file counts. It is never held while vendor code runs. The device I/O path takes
+/// Locking: <see cref="Lock"/> (the kernel's group and container locks together) guards the groups, the id allocator,
+/// the device-to-group index, their open files, container attachments and device-file counts. It is never held while vendor code runs. The device I/O path takes
 /// no lock of this module.
 /// </remarks>
 public sealed class VfioModule
@@ -19,7 +19,12 @@ public sealed class VfioModule
     /// <summary>The bus driver's name.</summary>
     public const string DriverName = "vfio_mdev";
 
+    // Guarded by Lock. Lookups by id and by device are O(log n) and O(1); an id returns to _ids only once the old
+    // group's sysfs directory and class device are gone (iommu_group_release frees it last), so a racing probe never
+    // meets the old nodes under its new id.
     private readonly SortedDictionary<int, IommuGroup> _groups = [];
+    private readonly Dictionary<MdevDevice, IommuGroup> _byDevice = [];
+    private readonly IdAllocator _ids = new();
 
     /// <summary>Creates the VFIO stack and registers <c>vfio_mdev</c> on <paramref name="core"/>'s mdev bus.</summary>
     /// <param name="core">The mdev core.</param>
@@ -29,6 +34,9 @@ public sealed class VfioModule
         ArgumentNullException.ThrowIfNull(core);
         Core = core;
         core.Sysfs.EnsureDirectory("/sys/kernel/iommu_groups");
+
+        // vfio_init: class_create("vfio") makes /sys/class/vfio when the module loads, before any group exists.
+        core.Sysfs.EnsureDirectory("/sys/class/vfio");
         core.RegisterDriver(new VfioMdevDriver(this, DriverName));
     }
 
@@ -56,7 +64,7 @@ public sealed class VfioModule
     {
         lock (Lock)
         {
-            return _groups.Values.FirstOrDefault(g => g.Device == mdev && !g.DeviceGone);
+            return _byDevice.GetValueOrDefault(mdev);
         }
     }
 
@@ -112,14 +120,9 @@ public sealed class VfioModule
         IommuGroup group;
         lock (Lock)
         {
-            int id = 0;
-            while (_groups.ContainsKey(id))
-            {
-                id++;
-            }
-
-            group = new IommuGroup(id, mdev);
-            _groups.Add(id, group);
+            group = new IommuGroup(_ids.Allocate(), mdev);
+            _groups.Add(group.Id, group);
+            _byDevice.Add(mdev, group);
         }
 
         var sysfs = Core.Sysfs;
@@ -152,6 +155,8 @@ public sealed class VfioModule
             lock (Lock)
             {
                 _groups.Remove(group.Id);
+                _byDevice.Remove(mdev);
+                _ids.Free(group.Id);
             }
 
             throw;
@@ -167,14 +172,13 @@ public sealed class VfioModule
         IommuGroup? group;
         lock (Lock)
         {
-            group = _groups.Values.FirstOrDefault(g => g.Device == mdev && !g.DeviceGone);
-            if (group is null)
+            if (!_byDevice.Remove(mdev, out group))
             {
                 return;
             }
 
             // vfio_device_remove_group: the group leaves its container at once (the last group out releases the
-            // IOMMU and its mappings) and its id is free for the next device; an open group file only sees ENODEV.
+            // IOMMU and its mappings) and can no longer be opened; an open group file only sees ENODEV.
             group.DeviceGone = true;
             group.Container?.DetachLocked(group);
             _groups.Remove(group.Id);
@@ -187,6 +191,12 @@ public sealed class VfioModule
         if (Core.FindTreeDevice($"/sys/devices/virtual/vfio/{group.Id}") is { } classDevice)
         {
             Core.DeleteDeviceAsync(classDevice).GetAwaiter().GetResult();
+        }
+
+        // iommu_group_release: the id goes back to the IDA only after the group's kobject (its directory) is gone.
+        lock (Lock)
+        {
+            _ids.Free(group.Id);
         }
     }
 

@@ -269,7 +269,7 @@ public sealed class SysfsTree : ISysfs
 
     private void Add(string path, Func<string, SysfsNode> factory)
     {
-        var name = SysfsPath.NameOf(path);
+        var name = SysfsNames.NameOf(path);
         if (!SysfsPath.IsValidName(name))
         {
             throw new MdevException(Errno.EINVAL, $"sysfs: invalid name in {path}");
