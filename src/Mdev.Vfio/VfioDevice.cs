@@ -279,7 +279,7 @@ public sealed partial class VfioDevice : IDisposable
             _handle.Dispose();
             if (Device.OpenCount == 0 && Device.BusDriverData is VfioDeviceContext context)
             {
-                context.Migration.Reset(); // close_device drops the migration files
+                context.Migration.Close(); // close_device disables the migration files; the state stays the vendor's
             }
         }
         finally

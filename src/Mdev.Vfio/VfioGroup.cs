@@ -126,12 +126,8 @@ public sealed class VfioGroup : IDisposable
 
         try
         {
+            // No migration reset here: the state is the vendor's and survives close and reopen (mtty has no open_device).
             var handle = Group.Device.Open();
-            if (handle.Device.OpenCount == 1 && handle.Device.BusDriverData is VfioDeviceContext context)
-            {
-                context.Migration.Reset(); // open_device: RUNNING
-            }
-
             return new VfioDevice(_module, Group, handle);
         }
         catch
