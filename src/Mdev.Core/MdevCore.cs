@@ -272,11 +272,10 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         changes.Directory(power);
         changes.Attribute(power + "/control", SysfsModes.ReadWrite, () => control + "\n", text =>
         {
-            // sysfs_streq: one trailing newline is allowed.
-            var value = text.EndsWith('\n') ? text[..^1] : text;
-            control = value is "auto" or "on"
-                ? value
-                : throw new MdevException(Errno.EINVAL, $"{power}/control: '{Printable(value)}' is neither auto nor on");
+            // control_store: sysfs_streq against "auto" and "on" (one trailing newline, the string ends at a NUL).
+            control = KernelText.SysfsStreq(text, "auto") ? "auto"
+                : KernelText.SysfsStreq(text, "on") ? "on"
+                : throw new MdevException(Errno.EINVAL, $"{power}/control: '{Printable(text)}' is neither auto nor on");
         });
         changes.Attribute(power + "/runtime_status", SysfsModes.ReadOnly, () => "unsupported\n", null);
         changes.Attribute(power + "/runtime_active_time", SysfsModes.ReadOnly, () => "0\n", null);
@@ -292,7 +291,8 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// </summary>
     private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text)
     {
-        var body = text.EndsWith('\n') ? text[..^1] : text;
+        // kobject_action_type: one trailing newline or NUL is dropped.
+        var body = text.Length > 0 && text[^1] is '\n' or '\0' ? text[..^1] : text;
         int space = body.IndexOf(' ', StringComparison.Ordinal);
         var word = space < 0 ? body : body[..space];
         UeventAction? action = word switch
@@ -341,5 +341,5 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, env));
     }
 
-    private static string Printable(string text) => text.ReplaceLineEndings("\\n");
+    private static string Printable(string text) => text.ReplaceLineEndings("\\n").Replace("\0", "\\0", StringComparison.Ordinal);
 }

@@ -291,9 +291,12 @@ public sealed partial class VfioDevice
         uint argsz = Uapi.CheckArgsz(argument, Uapi.RegionInfoSize, "device get region info");
         var info = GetRegionInfo(Uapi.U32(argument, 8));
         var flags = info.Flags;
-        uint capOffset = 0;
+        // vfio_ioctl_device_get_region_info: cap_offset is written only when there are capabilities; without them it
+        // stays what the caller gave (the struct is copied in, filled and copied back).
+        uint capOffset = Uapi.U32(argument, 12);
         if (info.Capabilities.Count > 0)
         {
+            capOffset = 0;
             int chain = Uapi.ChainSize(info.Capabilities);
             if (argsz < Uapi.RegionInfoSize + chain)
             {
@@ -358,20 +361,17 @@ public sealed partial class VfioDevice
         }
         else if (elem == 4)
         {
-            var fds = new EventFd?[count];
             var numbers = new int[count];
-            for (int i = 0; i < fds.Length; i++)
+            for (int i = 0; i < numbers.Length; i++)
             {
-                int fd = numbers[i] = Uapi.S32(data, i * 4);
-                if (fd < 0)
-                {
-                    continue; // -1 de-assigns; below -1 is the driver's call (EventFdNumbers)
-                }
-
-                var resolve = EventFdResolver ?? throw new MdevException(Errno.EBADF, $"set irqs on {Device.Name}: fd {fd} is not open here (use the typed SetIrqs or a VfioProcess)");
-                fds[i] = resolve(fd);
+                numbers[i] = Uapi.S32(data, i * 4);
             }
 
+            // Resolved only when the driver reads an entry (after its own checks); -1 de-assigns, below -1 is the driver's call.
+            var resolver = EventFdResolver;
+            var fds = new VfioEventFdList(numbers, fd => resolver is null
+                ? throw new MdevException(Errno.EBADF, $"set irqs on {Device.Name}: fd {fd} is not open here (use the typed SetIrqs or a VfioProcess)")
+                : resolver(fd));
             request = new VfioIrqSet(flags, index, start, count, eventFds: fds, eventFdNumbers: numbers);
         }
         else

@@ -32,6 +32,16 @@ public sealed class SysfsSemanticsTests : IAsyncLifetime
             "/sys/devices/virtual/mtty/mtty/uevent regular file 644 4096\n");
     }
 
+    /// <summary>simple_statfs on sysfs: 4096-byte blocks (PAGE_SIZE), NAME_MAX 255, nothing counted; libfuse's default said 512.</summary>
+    [Fact]
+    public async Task Statvfs_ReportsSysfsBlockSize()
+    {
+        var r = await _host.RunOneAsync($"stat -f -c '%s %S %l %b %c' /sys {Mtty1}/create");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("4096 4096 255 0 0\n4096 4096 255 0 0\n");
+    }
+
     [Fact]
     public async Task Root_IsTheTreesSys()
     {
