@@ -1,14 +1,15 @@
 using Mdev.Core;
 using Mdev.Vfio;
+using Mdev.Vfio.Pci;
 
 namespace Mdev.Samples.NvidiaVgpu;
 
 /// <summary>
 /// The vendor driver of one physical GPU: a type per catalog profile of its board, availability under the one-type
-/// rule (<see cref="PhysicalGpu"/>), the per-vGPU attribute <c>nvidia/vgpu_params</c>, and the VFIO device callbacks
-/// handed to each vGPU's <see cref="VgpuDevice"/>.
+/// rule (<see cref="PhysicalGpu"/>), the per-vGPU attribute <c>nvidia/vgpu_params</c>; <see cref="PciParentOps"/>
+/// routes the VFIO device callbacks to each vGPU's <see cref="VgpuDevice"/>, whose interrupts follow its own rules.
 /// </summary>
-internal sealed class NvidiaParentOps : VfioParentOps
+internal sealed class NvidiaParentOps : PciParentOps
 {
     private readonly GpuBoard _board;
     private readonly PhysicalGpu _gpu;
@@ -31,40 +32,30 @@ internal sealed class NvidiaParentOps : VfioParentOps
 
     public override string? ShowDescription(MdevType type) => Profile(type).Description;
 
-    public override void Create(MdevDevice mdev)
-    {
-        var profile = Profile(mdev.Type);
-        _gpu.Allocate(profile, mdev.Type.Name);
-        mdev.DriverData = new VgpuDevice(_board, profile);
-    }
-
     public override void Remove(MdevDevice mdev)
     {
         if (mdev.DriverData is VgpuDevice)
         {
-            mdev.DriverData = null;
+            base.Remove(mdev);
             _gpu.Free();
         }
     }
-
-    public override VfioDeviceInfo GetDeviceInfo(MdevDevice mdev) => new(VfioDeviceFlags.Pci | VfioDeviceFlags.Reset, VgpuDevice.NumRegions, VgpuDevice.NumIrqs);
-
-    public override VfioRegionInfo GetRegionInfo(MdevDevice mdev, uint index) => Vgpu(mdev).RegionInfo(index);
 
     public override VfioIrqInfo GetIrqInfo(MdevDevice mdev, uint index) => VgpuDevice.IrqInfo(index);
 
     public override void SetIrqs(MdevDevice mdev, VfioIrqSet request) => Vgpu(mdev).SetIrqs(request);
 
-    public override void Reset(MdevDevice mdev) => Vgpu(mdev).Reset();
+    /// <summary>The closed driver's choice is not public: eventfds stay bound across the last close, as before.</summary>
+    public override void Release(MdevDevice mdev)
+    {
+    }
 
-    public override int Read(MdevDevice mdev, Span<byte> buffer, long offset) => Vgpu(mdev).Read(buffer, offset);
-
-    public override int Write(MdevDevice mdev, ReadOnlySpan<byte> buffer, long offset) => Vgpu(mdev).Write(buffer, offset);
-
-    public override Memory<byte> Mmap(MdevDevice mdev, long offset, long length) => Vgpu(mdev).Mmap(offset, length);
-
-    public override long Ioctl(MdevDevice mdev, uint command, Span<byte> argument) =>
-        throw new MdevException(Errno.ENOTTY, $"ioctl 0x{command:x} on {mdev.Name}: not a vGPU ioctl");
+    protected override PciDevice CreateDevice(MdevDevice mdev)
+    {
+        var profile = Profile(mdev.Type);
+        _gpu.Allocate(profile, mdev.Type.Name);
+        return new VgpuDevice(_board, profile);
+    }
 
     private static VgpuDevice Vgpu(MdevDevice mdev) =>
         mdev.DriverData as VgpuDevice ?? throw new MdevException(Errno.ENODEV, $"{mdev.Name}: the vGPU is gone");

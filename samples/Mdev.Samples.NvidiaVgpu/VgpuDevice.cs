@@ -11,57 +11,43 @@ namespace Mdev.Samples.NvidiaVgpu;
 /// theirs: config space from <see cref="VgpuPciHeader"/>; BAR0 (region 0) 16 MiB of 32-bit registers, naturally aligned
 /// 1/2/4-byte accesses, register 0 the read-only BOOT_0 chip id, register <see cref="Doorbell"/> (this sample's) raising
 /// the vGPU's interrupt; BAR1 (region 1) the framebuffer, the BAR rounded up to a power of two, one sparse-mmap area
-/// covering exactly the framebuffer (the tail reads as zero and ignores writes); INTx and one MSI vector.
+/// covering exactly the framebuffer (the tail reads as zero and ignores writes); INTx and one MSI vector, both
+/// bindable at once (its own SET_IRQS rules, not vfio-pci's one-mode-at-a-time). Accesses crossing a region's end are
+/// refused, as mdev drivers do.
 /// </summary>
-/// <remarks>Thread-safe: one lock per vGPU serialises its emulation.</remarks>
-internal sealed class VgpuDevice
+/// <remarks>Thread-safe: <see cref="PciDevice.SyncRoot"/> serialises its emulation (PciDevice takes it around every access).</remarks>
+internal sealed class VgpuDevice : PciDevice
 {
-    public const uint Bar0Index = 0;
-    public const uint Bar1Index = 1;
-    public const uint ConfigIndex = 7;
-    public const uint NumRegions = 9;
     public const uint NumIrqs = 5;
     public const int Boot0 = 0x0;
     public const int Doorbell = 0x1000;
 
-    private readonly Lock _lock = new();
     private readonly GpuBoard _board;
-    private readonly PciConfigSpace _config;
-    private readonly byte[] _initialConfig;
     private readonly int _msiCapability;
     private readonly Dictionary<long, uint> _registers = [];
     private readonly SparseMemory _framebuffer;
 
     public VgpuDevice(GpuBoard board, VgpuProfile profile)
+        : base(VgpuPciHeader.For(board))
     {
         _board = board;
         Profile = profile;
-        Bar1Size = BitOperations.RoundUpToPowerOf2(profile.FramebufferBytes);
-        _config = VgpuPciHeader.Build(board, Bar1Size, out _msiCapability);
-        _initialConfig = _config.ToArray();
+        Bounds = PciAccessBounds.Refuse;
         _framebuffer = new SparseMemory(profile.FramebufferBytes);
+        DefineBar(VfioPciRegion.Bar0, PciBarKind.Memory32, VgpuPciHeader.Bar0Size, ReadRegisters, WriteRegisters);
+        DefineBar(VfioPciRegion.Bar1, PciBarKind.Memory64, BitOperations.RoundUpToPowerOf2(profile.FramebufferBytes), ReadFramebuffer, WriteFramebuffer,
+            prefetchable: true, mmap: MapFramebuffer, capabilities: [new VfioSparseMmapCapability([new(0, profile.FramebufferBytes)])]);
+        _msiCapability = VgpuPciHeader.AddMsi(Config);
     }
 
     public VgpuProfile Profile { get; }
 
-    public ulong Bar1Size { get; }
+    public IntxInterrupt Intx => Interrupts.Intx;
 
-    public IntxInterrupt Intx { get; } = new();
-
-    public MsiInterrupt Msi { get; } = new();
+    public MsiInterrupt Msi => Interrupts.Msi;
 
     /// <summary>The stored <c>vgpu_params</c> (a reference swap, so no lock is needed).</summary>
     public VgpuParams Params { get; set; } = VgpuParams.None;
-
-    public VfioRegionInfo RegionInfo(uint index) => index switch
-    {
-        Bar0Index => new(index, VfioRegionFlags.Read | VfioRegionFlags.Write, VgpuPciHeader.Bar0Size, Offset(index)),
-        Bar1Index => new(index, VfioRegionFlags.Read | VfioRegionFlags.Write | VfioRegionFlags.Mmap, Bar1Size, Offset(index),
-            [new VfioSparseMmapCapability([new(0, Profile.FramebufferBytes)])]),
-        ConfigIndex => new(index, VfioRegionFlags.Read | VfioRegionFlags.Write, VgpuPciHeader.Size, Offset(index)),
-        < NumRegions => new(index, VfioRegionFlags.None, 0, Offset(index)),
-        _ => throw new MdevException(Errno.EINVAL, $"region info {index}: a vGPU has regions 0..{NumRegions - 1}"),
-    };
 
     public static VfioIrqInfo IrqInfo(uint index) => index switch
     {
@@ -109,84 +95,8 @@ internal sealed class VgpuDevice
         }
     }
 
-    public int Read(Span<byte> buffer, long offset)
-    {
-        var (index, at) = Locate(offset, buffer.Length);
-        lock (_lock)
-        {
-            switch (index)
-            {
-                case ConfigIndex:
-                    _config.Read((int)at, buffer);
-                    break;
-                case Bar0Index:
-                    CheckRegisterAccess(at, buffer.Length);
-                    Span<byte> dword = stackalloc byte[4];
-                    BinaryPrimitives.WriteUInt32LittleEndian(dword, Register(at & ~3L));
-                    dword.Slice((int)(at & 3), buffer.Length).CopyTo(buffer);
-                    break;
-                default:
-                    int inFramebuffer = FramebufferPart(at, buffer.Length);
-                    _framebuffer.Read((ulong)at, buffer[..inFramebuffer]);
-                    buffer[inFramebuffer..].Clear();
-                    break;
-            }
-        }
-
-        return buffer.Length;
-    }
-
-    public int Write(ReadOnlySpan<byte> buffer, long offset)
-    {
-        var (index, at) = Locate(offset, buffer.Length);
-        lock (_lock)
-        {
-            switch (index)
-            {
-                case ConfigIndex:
-                    _config.Write((int)at, buffer);
-                    break;
-                case Bar0Index:
-                    CheckRegisterAccess(at, buffer.Length);
-                    WriteRegister(at, buffer);
-                    break;
-                default:
-                    _framebuffer.Write((ulong)at, buffer[..FramebufferPart(at, buffer.Length)]);
-                    break;
-            }
-        }
-
-        return buffer.Length;
-    }
-
-    /// <summary>The memory behind a window of the framebuffer (the device file has checked it lies in the sparse area).</summary>
-    public Memory<byte> Mmap(long offset, long length)
-    {
-        var (index, at) = (VfioRegionOffsets.PciOffsetToIndex(offset), VfioRegionOffsets.PciOffsetInRegion(offset));
-        if (index != Bar1Index || (ulong)at + (ulong)length > Profile.FramebufferBytes)
-        {
-            throw new MdevException(Errno.EINVAL, $"mmap at 0x{offset:x}: only the framebuffer (region 1) maps");
-        }
-
-        lock (_lock)
-        {
-            return _framebuffer.Window((ulong)at, length);
-        }
-    }
-
-    /// <summary>Function reset: config space and registers as at creation, INTx unmasked; framebuffer, eventfds and parameters stay.</summary>
-    public void Reset()
-    {
-        lock (_lock)
-        {
-            _config.Restore(_initialConfig);
-            _registers.Clear();
-        }
-
-        Intx.Unmask();
-    }
-
-    private static ulong Offset(uint index) => (ulong)VfioRegionOffsets.PciIndexToOffset(index);
+    /// <summary>Function reset's device part: registers as at creation (PciDevice restores the config space and unmasks INTx); framebuffer, eventfds and parameters stay.</summary>
+    protected override void OnReset() => _registers.Clear();
 
     private static void CheckRegisterAccess(long at, int length)
     {
@@ -196,16 +106,34 @@ internal sealed class VgpuDevice
         }
     }
 
-    /// <summary>Splits a file offset into region index and offset, checking the access lies inside a region that has data.</summary>
-    private (uint Index, long At) Locate(long offset, int length)
+    private void ReadRegisters(long at, Span<byte> buffer)
     {
-        uint index = VfioRegionOffsets.PciOffsetToIndex(offset);
-        long at = VfioRegionOffsets.PciOffsetInRegion(offset);
-        ulong size = index < NumRegions ? RegionInfo(index).Size : 0;
-        return (ulong)at + (ulong)length <= size && size > 0
-            ? (index, at)
-            : throw new MdevException(Errno.EINVAL, $"access of {length} bytes at 0x{offset:x}: outside region {index} (size 0x{size:x})");
+        CheckRegisterAccess(at, buffer.Length);
+        Span<byte> dword = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(dword, Register(at & ~3L));
+        dword.Slice((int)(at & 3), buffer.Length).CopyTo(buffer);
     }
+
+    private void WriteRegisters(long at, ReadOnlySpan<byte> buffer)
+    {
+        CheckRegisterAccess(at, buffer.Length);
+        WriteRegister(at, buffer);
+    }
+
+    private void ReadFramebuffer(long at, Span<byte> buffer)
+    {
+        int inFramebuffer = FramebufferPart(at, buffer.Length);
+        _framebuffer.Read((ulong)at, buffer[..inFramebuffer]);
+        buffer[inFramebuffer..].Clear();
+    }
+
+    private void WriteFramebuffer(long at, ReadOnlySpan<byte> buffer) => _framebuffer.Write((ulong)at, buffer[..FramebufferPart(at, buffer.Length)]);
+
+    /// <summary>The memory behind a window of the framebuffer (the device file has checked it lies in the sparse area).</summary>
+    private Memory<byte> MapFramebuffer(long at, long length) =>
+        (ulong)at + (ulong)length <= Profile.FramebufferBytes
+            ? _framebuffer.Window((ulong)at, length)
+            : throw new MdevException(Errno.EINVAL, $"mmap of 0x{length:x} bytes at 0x{at:x} of region 1: only the framebuffer maps");
 
     private int FramebufferPart(long at, int length) => (int)Math.Min((ulong)length, Profile.FramebufferBytes - Math.Min((ulong)at, Profile.FramebufferBytes));
 
@@ -232,11 +160,11 @@ internal sealed class VgpuDevice
     /// <summary>The guest's choice: MSI when it enabled MSI, else INTx unless it disabled INTx in the command register.</summary>
     private void RaiseInterrupt()
     {
-        if (VgpuPciHeader.MsiEnabled(_config, _msiCapability))
+        if (VgpuPciHeader.MsiEnabled(Config, _msiCapability))
         {
             Msi.Raise();
         }
-        else if (!VgpuPciHeader.IntxDisabled(_config))
+        else if (!VgpuPciHeader.IntxDisabled(Config))
         {
             Intx.Raise();
         }

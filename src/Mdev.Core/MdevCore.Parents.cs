@@ -126,6 +126,13 @@ public sealed partial class MdevCore
         var changes = new SysfsChangeSet(Sysfs);
         try
         {
+            // Ours, not the kernel's (which shows 0 and fails every create with EUSERS): a core-managed pool of no
+            // instances is always a forgotten MaxInstances.
+            if (ops.MaxInstances == 0 && parent.Types.Count > 0 && parent.Types.All(t => ops.GetAvailable(t) is null))
+            {
+                throw new MdevException(Errno.EINVAL, $"register parent {name}: the core-managed pool is empty (ParentOps.MaxInstances is 0 and GetAvailable returns null for every type); set MaxInstances to how many devices the parent holds, or return counts from GetAvailable");
+            }
+
             changes.Groups(device.SysfsPath, ops.DevAttrGroups, device);
             changes.Directory(device.SysfsPath + "/mdev_supported_types");
             foreach (var type in parent.Types)

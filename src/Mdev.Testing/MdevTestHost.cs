@@ -1,3 +1,4 @@
+using System.Buffers;
 using Mdev.Core;
 using Mdev.Vfio;
 
@@ -56,6 +57,58 @@ public sealed class MdevTestHost : IAsyncDisposable
     /// <param name="guestMemorySize">Guest RAM in bytes (a multiple of 4 KiB).</param>
     /// <returns>The session; dispose it to close everything.</returns>
     public VmmSession Open(MdevDevice device, int guestMemorySize = 16 << 20) => new(Vfio, device, guestMemorySize);
+
+    /// <summary>
+    /// Migrates <paramref name="source"/> to a new device of the same type in one call, as a VMM's stop-and-copy
+    /// migration does: source RUNNING → STOP → STOP_COPY, its whole stream read; a new device created and opened,
+    /// STOP → RESUMING, the stream written, RESUMING → STOP → RUNNING. The source is left in STOP. A failure removes
+    /// the new device again and rethrows.
+    /// </summary>
+    /// <param name="source">The open source device (any state that reaches STOP_COPY).</param>
+    /// <param name="cancellationToken">Cancels reading the stream.</param>
+    /// <returns>The destination, open and RUNNING with the source's state.</returns>
+    /// <exception cref="MdevException">The device's errno for an arc it refuses (<c>ENOTTY</c> without migration, <c>EINVAL</c> for a refused load).</exception>
+    public async Task<VmmSession> MigrateToNewDeviceAsync(VmmSession source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var reader = source.Device.SetMigrationState(VfioMigrationState.StopCopy)?.Reader
+            ?? throw new MdevException(Errno.EINVAL, $"migrate {source.Device.Device.Name}: STOP_COPY gave no data stream");
+        var saved = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var segment in result.Buffer)
+            {
+                saved.Write(segment.Span);
+            }
+
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        source.Device.SetMigrationState(VfioMigrationState.Stop);
+        var mdev = CreateDevice(source.Device.Device.Type.Name);
+        VmmSession? destination = null;
+        try
+        {
+            destination = Open(mdev);
+            var writer = destination.Device.SetMigrationState(VfioMigrationState.Resuming)?.Writer
+                ?? throw new MdevException(Errno.EINVAL, $"migrate to {mdev.Name}: RESUMING gave no data stream");
+            await writer.WriteAsync(saved.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+            destination.Device.SetMigrationState(VfioMigrationState.Running);
+            return destination;
+        }
+        catch
+        {
+            destination?.Dispose();
+            await Core.RemoveMdevDeviceAsync(mdev.Uuid, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
 
     /// <summary>Unregisters everything.</summary>
     /// <returns>A task that completes when the host is down.</returns>

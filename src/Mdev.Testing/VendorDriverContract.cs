@@ -10,9 +10,11 @@ namespace Mdev.Testing;
 /// What every vendor driver must satisfy, as an abstract xunit suite: derive a test class, supply
 /// <see cref="CreateHost"/>, and these tests run against your driver (the way <c>ChannelTestBase</c> runs against every
 /// channel). Types visible and consistent, create/remove arithmetic, refusal past availability without a trace,
-/// open/close, region and IRQ info sane, reset.
+/// open/close, region and IRQ info sane, reset to the initial state; for <c>vfio-pci</c> types a sane config space
+/// whose BARs match the regions; every region accessible as its flags say; every eventfd-capable IRQ index enabled,
+/// triggered and disabled; the advertised migration arcs round-tripping into a fresh device.
 /// </summary>
-public abstract class VendorDriverContract
+public abstract partial class VendorDriverContract
 {
     /// <summary>The largest pool the contract exhausts; larger ones are left to the driver's own tests.</summary>
     public const int MaxExhaustedPool = 1024;
@@ -77,7 +79,7 @@ public abstract class VendorDriverContract
     {
         await using var host = CreateHost();
         var sys = host.Core.Sysfs;
-        var type = host.Parent.Types.OrderBy(t => t.AvailableInstances).First(t => t.AvailableInstances > 0);
+        var type = CreatableType(host);
         int available = type.AvailableInstances;
         if (available > MaxExhaustedPool)
         {
@@ -182,7 +184,11 @@ public abstract class VendorDriverContract
         Assert.Contains(refused, new[] { Errno.EINVAL, Errno.EOPNOTSUPP, Errno.ENOTTY });
     }
 
-    /// <summary>A device that advertises RESET resets; one that does not refuses with an errno, never anything else.</summary>
+    /// <summary>
+    /// A device that advertises RESET resets to its initial state: the same device info, the config space of a fresh
+    /// device (after the guest wrote BARs, command and interrupt line, unless <see cref="ResetRestoresConfigSpace"/> is
+    /// false), migration back in RUNNING. One that does not advertise RESET refuses with an errno, never anything else.
+    /// </summary>
     /// <returns>A task.</returns>
     [Fact]
     public async Task Reset_WorksWhenAdvertised()
@@ -191,8 +197,36 @@ public abstract class VendorDriverContract
         using var session = host.Open(host.CreateDevice());
         if ((session.Info.Flags & VfioDeviceFlags.Reset) != 0)
         {
+            bool pci = (session.Info.Flags & VfioDeviceFlags.Pci) != 0;
+            var initial = pci ? session.ReadConfigSpace() : null;
+            if (pci && ResetRestoresConfigSpace)
+            {
+                for (int bar = 0; bar < 6; bar++)
+                {
+                    session.WriteConfig32(0x10 + (4 * bar), 0xFFFF_FFFF);
+                }
+
+                session.WriteRegion(VfioPciRegion.Config, 0x04, 0x0407, 2);
+                session.WriteConfig8(0x3c, 0x0b);
+            }
+
+            bool migrates = MigrationFlags(session) != VfioMigrationFlags.None;
+            if (migrates)
+            {
+                session.Device.SetMigrationState(VfioMigrationState.Stop);
+            }
+
             session.Device.Reset();
             Assert.Equal(session.Info, session.Device.GetInfo());
+            if (initial is not null)
+            {
+                Assert.Equal(initial, session.ReadConfigSpace());
+            }
+
+            if (migrates)
+            {
+                Assert.Equal(VfioMigrationState.Running, session.Device.GetMigrationState());
+            }
         }
         else
         {
@@ -204,6 +238,37 @@ public abstract class VendorDriverContract
             {
                 Assert.Contains(ex.Errno, new[] { Errno.ENOTTY, Errno.EINVAL, Errno.EOPNOTSUPP });
             }
+        }
+    }
+
+    /// <summary>
+    /// Whether a reset restores the config space the guest wrote. True for function-level resets (vfio-pci, GVT-g);
+    /// override with false for a driver whose reset keeps it (the kernel's mtty: <c>mtty_reset</c> resets migration only).
+    /// </summary>
+    protected virtual bool ResetRestoresConfigSpace => true;
+
+    /// <summary>A type with an instance to create, the smallest pool first; fails with what to set when there is none.</summary>
+    /// <param name="host">The host.</param>
+    /// <returns>The type.</returns>
+    protected static MdevType CreatableType(MdevTestHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var type = host.Parent.Types.OrderBy(t => t.AvailableInstances).FirstOrDefault(t => t.AvailableInstances > 0);
+        Assert.True(
+            type is not null,
+            $"no type of {host.Parent.Device.Name} has an instance available: set ParentOps.MaxInstances (the core-managed pool shared by all types) or return counts from ParentOps.GetAvailable");
+        return type!;
+    }
+
+    private static VfioMigrationFlags MigrationFlags(VmmSession session)
+    {
+        try
+        {
+            return session.Device.GetMigrationFlags();
+        }
+        catch (MdevException ex) when (ex.Errno == Errno.ENOTTY)
+        {
+            return VfioMigrationFlags.None;
         }
     }
 

@@ -8,10 +8,10 @@ namespace Mdev.Testing;
 /// One device opened the way a VMM opens it, with guest-side helpers: config-space accessors, region accessors by
 /// region index, interrupts through eventfds with waits that time out, and guest RAM for DMA at IOVA 0.
 /// </summary>
-public sealed class VmmSession : IDisposable
+public sealed partial class VmmSession : IDisposable
 {
     /// <summary>The PCI config region's index (<c>VFIO_PCI_CONFIG_REGION_INDEX</c>).</summary>
-    public const uint PciConfigRegion = 7;
+    public const uint PciConfigRegion = VfioPciRegion.Config;
 
     private readonly List<EventFd> _eventFds = [];
 

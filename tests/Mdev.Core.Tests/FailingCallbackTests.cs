@@ -63,9 +63,10 @@ public sealed class FailingCallbackTests
     [Fact]
     public void GetAvailableThrowing_FailsTheReadWithEio_AndTheCreate()
     {
-        var vendor = new ThrowingAvailability();
+        var vendor = new ThrowingAvailability { Broken = false }; // registration asks availability once (the empty-pool check)
         var core = new MdevCore();
         var parent = core.RegisterParent(core.AddDevice(Host.ParentPath, deviceClass: "mtty"), vendor);
+        vendor.Broken = true;
         Expect.Errno(Errno.EIO, () => core.Sysfs.Read(Host.Type1 + "/available_instances"));
         Expect.Errno(Errno.EIO, () => core.Sysfs.Write(Host.Type1 + "/create", Host.Uuid));
         core.FindDevice(Guid.Parse(Host.Uuid)).Should().BeNull();

@@ -7,7 +7,7 @@ public sealed class RegistrationTests
 {
     private readonly MdevCore _core = new();
 
-    private sealed class Ops(IReadOnlyList<MdevTypeGroup> types, int max = 0) : ParentOps
+    private sealed class Ops(IReadOnlyList<MdevTypeGroup> types, int max = 1) : ParentOps
     {
         public override IReadOnlyList<MdevTypeGroup> SupportedTypeGroups => types;
 
@@ -31,6 +31,17 @@ public sealed class RegistrationTests
     }
 
     private Device Mtty() => _core.AddDevice("/sys/devices/virtual/mtty/mtty", deviceClass: "mtty");
+
+    [Fact]
+    public void RegisterParent_CorePoolOfNoInstances_IsEinvalSayingWhatToSet_AndLeavesNothing()
+    {
+        var dev = Mtty();
+        var ex = Expect.Errno(Errno.EINVAL, () => _core.RegisterParent(dev, new Ops([new("1", "vfio-pci")], max: 0)));
+        ex.Message.Should().Contain("MaxInstances").And.Contain("GetAvailable");
+        _core.Sysfs.Exists(dev.SysfsPath + "/mdev_supported_types").Should().BeFalse();
+        _core.Sysfs.Exists("/sys/class/mdev_bus/mtty").Should().BeFalse();
+        _core.RegisterParent(dev, new Ops([new("1", "vfio-pci")], max: 1)).Types.Should().ContainSingle();
+    }
 
     [Fact]
     public void RegisterParent_MissingMandatoryParts_IsEinval_ThenValidRegisters()

@@ -9,7 +9,12 @@ namespace Mdev.Vfio.Pci;
 /// back the size mask with the BAR's type bits), a capability-list builder, and little-endian accessors. Every
 /// kernel sample hand-codes this; a vendor here declares it.
 /// </summary>
-/// <remarks>Not thread-safe: a vendor serialises device state itself, as in the kernel.</remarks>
+/// <remarks>
+/// Not thread-safe: every access must hold one lock. In a <see cref="PciDevice"/> that lock is
+/// <see cref="PciDevice.SyncRoot"/>, which the device takes around every guest access it routes; code that touches the
+/// config space from anywhere else (a timer, another thread) takes it too. A driver without <see cref="PciDevice"/>
+/// serialises with its own device lock, as the kernel drivers do.
+/// </remarks>
 public sealed class PciConfigSpace
 {
     /// <summary>Config offset of the vendor id.</summary>
