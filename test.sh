@@ -7,7 +7,9 @@ cd "$(dirname "$0")"
 
 # System packages the test suite needs (installed non-interactively, as root, when missing).
 # Mdev.Fuse.Tests: fuse3 (libfuse3.so.3 and fusermount3) and the real mdevctl they drive.
-REQUIRED_PACKAGES=(fuse3 mdevctl)
+# Mdev.Vfio.Remote(.Tests): gcc builds the preload library and the C test client; QEMU 7.2, busybox and cpio boot
+# the guest (its kernel is fetched by tests/Mdev.Vfio.Remote.Tests/guest/prepare-guest.sh, never installed).
+REQUIRED_PACKAGES=(fuse3 mdevctl gcc libc6-dev qemu-system-x86 busybox-static cpio)
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do
   # "install ok installed" only: a removed package can linger in dpkg's database as config-files.
@@ -22,6 +24,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# The QEMU tests' guest (Debian's kernel + a busybox initramfs), cached across runs.
+export MDEV_GUEST_DIR="${MDEV_GUEST_DIR:-/var/cache/mdev-net-guest}"
+bash tests/Mdev.Vfio.Remote.Tests/guest/prepare-guest.sh "$MDEV_GUEST_DIR"
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -9,7 +9,7 @@ if (args is ["serve", ..])
 
 if (args.Length > 0)
 {
-    await Console.Error.WriteLineAsync("usage: mdev-sim [serve --mount <dir> [--host <host.json>]]");
+    await Console.Error.WriteLineAsync("usage: mdev-sim [serve --mount <dir> [--host <host.json>] [--vfio-socket <path>]]");
     return 2;
 }
 

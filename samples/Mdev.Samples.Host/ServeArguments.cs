@@ -1,15 +1,15 @@
 namespace Mdev.Samples.Host;
 
-/// <summary>The arguments of <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;]</c>.</summary>
-internal sealed record ServeArguments(string MountPoint, string? HostFile)
+/// <summary>The arguments of <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;] [--vfio-socket &lt;path&gt;]</c>.</summary>
+internal sealed record ServeArguments(string MountPoint, string? HostFile, string? VfioSocket = null)
 {
     /// <summary>The usage line.</summary>
-    public const string Usage = "usage: mdev-sim serve --mount <dir> [--host <host.json>]";
+    public const string Usage = "usage: mdev-sim serve --mount <dir> [--host <host.json>] [--vfio-socket <path>]";
 
     /// <summary>Parses the arguments after <c>serve</c>; null (with <paramref name="error"/>) when they are wrong.</summary>
     public static ServeArguments? Parse(IReadOnlyList<string> args, out string? error)
     {
-        string? mount = null, host = null;
+        string? mount = null, host = null, socket = null;
         for (int i = 0; i < args.Count; i++)
         {
             string? Value() => i + 1 < args.Count ? args[++i] : null;
@@ -20,6 +20,9 @@ internal sealed record ServeArguments(string MountPoint, string? HostFile)
                     break;
                 case "--host" when host is null:
                     host = Value();
+                    break;
+                case "--vfio-socket" when socket is null:
+                    socket = Value() ?? string.Empty;
                     break;
                 default:
                     error = $"unexpected argument '{args[i]}'";
@@ -39,7 +42,13 @@ internal sealed record ServeArguments(string MountPoint, string? HostFile)
             return null;
         }
 
+        if (socket is { Length: 0 })
+        {
+            error = "--vfio-socket needs a path";
+            return null;
+        }
+
         error = null;
-        return new ServeArguments(mount, host);
+        return new ServeArguments(mount, host, socket);
     }
 }

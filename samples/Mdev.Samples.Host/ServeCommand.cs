@@ -2,13 +2,16 @@ using System.Runtime.InteropServices;
 using Mdev.Core;
 using Mdev.Vfio;
 using Mdev.Fuse;
+using Mdev.Vfio.Remote;
 
 namespace Mdev.Samples.Host;
 
 /// <summary>
 /// <c>mdev-sim serve --mount &lt;dir&gt; [--host &lt;host.json&gt;]</c>: builds the simulated host (the built-in
 /// <see cref="DefaultHost"/> or a <see cref="HostFile"/>), mounts its <c>/sys</c> at <c>&lt;dir&gt;</c> through
-/// Mdev.Fuse, prints one line, and serves until SIGINT or SIGTERM (or an unmount from outside), then unmounts.
+/// Mdev.Fuse, prints one line, and serves until SIGINT or SIGTERM (or an unmount from outside), then unmounts. With
+/// <c>--vfio-socket &lt;path&gt;</c> it also serves <c>/dev/vfio</c> to a VMM (Mdev.Vfio.Remote) and prints, on a line of
+/// its own, the <c>export LD_PRELOAD=… MDEV_VFIO_SOCKET=…</c> the VMM needs.
 /// </summary>
 internal static class ServeCommand
 {
@@ -29,6 +32,7 @@ internal static class ServeCommand
 
         await using var core = new MdevCore();
         SysfsMount mount;
+        VfioRemoteServer? server = null;
         try
         {
             var vfio = new VfioModule(core);
@@ -41,10 +45,20 @@ internal static class ServeCommand
                 HostFileKinds.Apply(core, vfio, HostFileLoader.Load(parsed.HostFile));
             }
 
+            if (parsed.VfioSocket is not null)
+            {
+                server = new VfioRemoteServer(vfio, parsed.VfioSocket);
+            }
+
             mount = SysfsMount.Mount(core.Sysfs, parsed.MountPoint, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
         }
         catch (MdevException ex)
         {
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+            }
+
             await Console.Error.WriteLineAsync($"mdev-sim serve: {ex.Message}");
             return 1;
         }
@@ -53,7 +67,16 @@ internal static class ServeCommand
         {
             var parents = string.Join(", ", core.Parents.Select(p => p.Device.Name));
             Console.WriteLine($"mdev-sim: serving {core.Parents.Count} parent(s) ({parents}) at {mount.MountPoint} (pid {Environment.ProcessId}); SIGINT or SIGTERM unmounts");
+            if (server is not null)
+            {
+                Console.WriteLine(server.ExportLine);
+            }
+
             await Task.WhenAny(stop.Task, mount.Unmounted);
+            if (server is not null)
+            {
+                await server.DisposeAsync(); // every VMM still connected is released as at its exit
+            }
         }
 
         Console.WriteLine($"mdev-sim: unmounted {mount.MountPoint}");

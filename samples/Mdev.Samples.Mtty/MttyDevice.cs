@@ -30,6 +30,9 @@ internal sealed class MttyDevice
 
     public int NrPorts { get; }
 
+    /// <summary>The ports' state (for tests that check what a real guest did to the model).</summary>
+    internal IReadOnlyList<SerialPort> Ports => _ports;
+
     /// <summary>GET_INFO: PCI only (no RESET flag), 9 regions, 5 IRQ indexes; <c>num_irqs</c> is remembered.</summary>
     public VfioDeviceInfo GetInfo()
     {

@@ -58,6 +58,13 @@ public sealed class EventFd : IDisposable
         }
     }
 
+    /// <summary>
+    /// Set when this eventfd stands for a real kernel eventfd of a process outside .NET (Mdev.Vfio.Remote): every
+    /// signal is handed to it at once, on the signalling thread, instead of counting here, so the other process can
+    /// read it before the vendor call that raised it returns (as with the kernel's <c>eventfd_signal</c>).
+    /// </summary>
+    internal Action<ulong>? Forward { get; set; }
+
     /// <summary>How many <see cref="Signal"/> calls succeeded since creation (a harness statistic; readable after <see cref="Dispose"/>).</summary>
     public long TotalSignals => Interlocked.Read(ref _totalSignals);
 
@@ -102,6 +109,18 @@ public sealed class EventFd : IDisposable
     /// </exception>
     public void Signal(ulong value = 1)
     {
+        if (Forward is { } forward && value != ulong.MaxValue)
+        {
+            lock (_gate)
+            {
+                ThrowIfDisposed("signal");
+            }
+
+            Interlocked.Increment(ref _totalSignals);
+            forward(value);
+            return;
+        }
+
         Waiter? woken = null;
         ulong handedOver = 0;
         lock (_gate)
@@ -120,7 +139,7 @@ public sealed class EventFd : IDisposable
             }
 
             _count += value;
-            _totalSignals++;
+            Interlocked.Increment(ref _totalSignals);
             if (_count != 0 && _waiters.First is { } first)
             {
                 woken = first.Value;

@@ -39,6 +39,9 @@ public sealed class VfioContainer : IDisposable
     /// <summary>Resolves a process's user addresses for the raw MAP_DMA; null outside a <see cref="VfioProcess"/>.</summary>
     internal Func<ulong, ulong, Memory<byte>>? AddressSpace { get; set; }
 
+    /// <summary>The memory of the process outside .NET that opened the container (a served VMM); null otherwise.</summary>
+    internal IProcessMemory? ProcessMemory { get; set; }
+
     /// <summary><c>VFIO_GET_API_VERSION</c>.</summary>
     /// <returns>0, <c>VFIO_API_VERSION</c>.</returns>
     public int GetApiVersion()
@@ -95,7 +98,7 @@ public sealed class VfioContainer : IDisposable
                     : new MdevException(Errno.ENODEV, $"set iommu {type}: no IOMMU driver supports it");
             }
 
-            var iommu = new Type1Iommu(v2: type == VfioExtension.Type1v2Iommu);
+            var iommu = new Type1Iommu(v2: type == VfioExtension.Type1v2Iommu) { ProcessMemory = ProcessMemory };
             iommu.DmaUnmap = NotifyDmaUnmap;
             Iommu = iommu;
             IommuType = type;

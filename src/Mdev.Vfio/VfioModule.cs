@@ -110,6 +110,9 @@ public sealed class VfioModule
     /// <returns>The process.</returns>
     public VfioProcess CreateProcess() => new(this);
 
+    /// <summary>The fd table of a process outside .NET (a served VMM), whose MAP_DMA vaddrs point into <paramref name="memory"/>.</summary>
+    internal VfioProcess CreateOutsideProcess(IProcessMemory memory) => new(this) { ProcessMemory = memory };
+
     /// <summary>vfio_mdev probe: a fresh IOMMU group with its sysfs nodes and the VFIO group's class device.</summary>
     internal void Attach(MdevDevice mdev)
     {

@@ -25,6 +25,9 @@ public sealed class VfioProcess : IDisposable
 
     internal VfioProcess(VfioModule module) => _module = module;
 
+    /// <summary>The memory of the process outside .NET this fd table stands for (a served VMM); null for an in-process one.</summary>
+    internal IProcessMemory? ProcessMemory { get; init; }
+
     /// <summary>Opens <c>/dev/vfio/vfio</c> or <c>/dev/vfio/&lt;group&gt;</c>.</summary>
     /// <param name="path">The device node.</param>
     /// <returns>The new descriptor.</returns>
@@ -35,7 +38,15 @@ public sealed class VfioProcess : IDisposable
         if (path == ContainerPath)
         {
             var container = _module.OpenContainer();
-            container.AddressSpace = Memory;
+            if (ProcessMemory is { } outside)
+            {
+                container.ProcessMemory = outside; // MAP_DMA vaddrs live in the served process
+            }
+            else
+            {
+                container.AddressSpace = Memory;
+            }
+
             return Add(container);
         }
 

@@ -182,7 +182,7 @@ public sealed class ServeCommandTests : IDisposable
         var result = await ChildProcess.RunAsync("dotnet", "exec", Path.Combine(AppContext.BaseDirectory, "mdev-sim.dll"), "serve", "--host", "x.json");
 
         result.ExitCode.Should().Be(2);
-        result.Stderr.Should().Be("mdev-sim serve: --mount <dir> is required\nusage: mdev-sim serve --mount <dir> [--host <host.json>]\n");
+        result.Stderr.Should().Be("mdev-sim serve: --mount <dir> is required\nusage: mdev-sim serve --mount <dir> [--host <host.json>] [--vfio-socket <path>]\n");
     }
 
     /// <summary>

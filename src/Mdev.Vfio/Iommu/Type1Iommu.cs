@@ -68,6 +68,12 @@ public sealed partial class Type1Iommu
     /// </summary>
     public Action<ulong, ulong>? DmaUnmap { get; set; }
 
+    /// <summary>
+    /// The memory of the process outside .NET that owns the container (a served VMM): mappings without in-process
+    /// backing reach it by vaddr instead of faulting. Set once, before the first mapping.
+    /// </summary>
+    internal IProcessMemory? ProcessMemory { get; init; }
+
     /// <summary>How many mappings exist.</summary>
     public int MappingCount
     {
@@ -387,7 +393,7 @@ public sealed partial class Type1Iommu
                     throw PinError(Errno.EINVAL, "pin", iova, pageCount, $"page 0x{page:x} is not mapped");
                 }
 
-                if (mapping.Backing.IsEmpty)
+                if (mapping.Backing.IsEmpty && ProcessMemory is null)
                 {
                     throw PinError(Errno.EFAULT, "pin", iova, pageCount, $"page 0x{page:x} has no process memory behind vaddr 0x{mapping.Vaddr:x}");
                 }
@@ -485,7 +491,15 @@ public sealed partial class Type1Iommu
                 var mapping = _mappings[index++];
                 var offset = (int)(cursor - mapping.Iova);
                 var chunk = (int)Math.Min((ulong)destination.Length, mapping.Size - (ulong)offset);
-                mapping.Backing.Span.Slice(offset, chunk).CopyTo(destination);
+                if (mapping.Backing.IsEmpty)
+                {
+                    ProcessMemory!.Read(mapping.Vaddr + (ulong)offset, destination[..chunk]);
+                }
+                else
+                {
+                    mapping.Backing.Span.Slice(offset, chunk).CopyTo(destination);
+                }
+
                 destination = destination[chunk..];
                 cursor += (ulong)chunk;
             }
@@ -515,7 +529,15 @@ public sealed partial class Type1Iommu
                 var mapping = _mappings[index++];
                 var offset = (int)(cursor - mapping.Iova);
                 var chunk = (int)Math.Min((ulong)source.Length, mapping.Size - (ulong)offset);
-                source[..chunk].CopyTo(mapping.Backing.Span.Slice(offset, chunk));
+                if (mapping.Backing.IsEmpty)
+                {
+                    ProcessMemory!.Write(mapping.Vaddr + (ulong)offset, source[..chunk]);
+                }
+                else
+                {
+                    source[..chunk].CopyTo(mapping.Backing.Span.Slice(offset, chunk));
+                }
+
                 MarkDirty(mapping, cursor, chunk); // vfio_iommu_type1_dma_rw_chunk: a write dirties its pages while tracking
                 source = source[chunk..];
                 cursor += (ulong)chunk;
@@ -651,7 +673,7 @@ public sealed partial class Type1Iommu
                     $"{operation} iova 0x{iova:x} length {length}: the mapping at iova 0x{mapping.Iova:x} is not {(write ? "readable and writable" : "readable")}");
             }
 
-            if (mapping.Backing.IsEmpty)
+            if (mapping.Backing.IsEmpty && ProcessMemory is null)
             {
                 throw new MdevException(Errno.EFAULT, $"{operation} iova 0x{iova:x} length {length}: the mapping at iova 0x{mapping.Iova:x} has no process memory behind vaddr 0x{mapping.Vaddr:x}");
             }
