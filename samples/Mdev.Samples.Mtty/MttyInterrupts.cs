@@ -141,7 +141,7 @@ internal sealed class MttyInterrupts(string device)
 
         if (request.DataType == VfioIrqSetFlags.DataEventFd)
         {
-            Bind(request.Index, request.EventFds[0]);
+            Bind(request);
             return;
         }
 
@@ -156,24 +156,38 @@ internal sealed class MttyInterrupts(string device)
         }
     }
 
-    /// <summary>Drops the index's eventfd, then binds the new one and enters its mode (no new one: the index stays disabled).</summary>
-    private void Bind(uint index, EventFd? eventFd)
+    /// <summary>
+    /// Drops the index's eventfd first, then resolves the new one (<c>eventfd_ctx_fdget</c>) and enters its mode: fd &lt; 0
+    /// leaves the index disabled, and so does a bad descriptor (its <c>EBADF</c>/<c>EINVAL</c> comes after the disable).
+    /// </summary>
+    private void Bind(VfioIrqSet request)
     {
-        if (index == IntxIndex)
+        bool intx = request.Index == IntxIndex;
+        if (intx)
         {
             DisableIntx();
-            _intx.Bind(eventFd);
         }
         else
         {
             DisableMsi();
+        }
+
+        var eventFd = request.EventFds[0];
+        if (eventFd is null)
+        {
+            return;
+        }
+
+        if (intx)
+        {
+            _intx.Bind(eventFd);
+        }
+        else
+        {
             _msi.Bind(eventFd);
         }
 
-        if (eventFd is not null)
-        {
-            _irqIndex = (int)index;
-        }
+        _irqIndex = (int)request.Index;
     }
 
     private void DisableIntx()

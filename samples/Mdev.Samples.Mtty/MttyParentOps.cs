@@ -44,10 +44,12 @@ internal sealed class MttyParentOps : VfioParentOps
 
     public override int Write(MdevDevice mdev, ReadOnlySpan<byte> buffer, long offset) => Of(mdev).Write(buffer, offset);
 
-    /// <summary>mtty's ioctl answers <c>ENOTTY</c> to what it does not know; a VFIO_DEVICE_FEATURE the core passes on is <c>EINVAL</c> (no <c>device_feature</c> op).</summary>
-    public override long Ioctl(MdevDevice mdev, uint command, Span<byte> argument) => command == VfioIoctl.DeviceFeature
-        ? throw new MdevException(Errno.EINVAL, $"device feature on {mdev.Name}: mtty has no feature besides migration")
-        : throw new MdevException(Errno.ENOTTY, $"ioctl 0x{command:x} on {mdev.Name}: not a mtty ioctl");
+    /// <summary>mtty's ioctl answers <c>ENOTTY</c> to what it does not know (it has no <c>device_feature</c> op: the VFIO core answers other features <c>EINVAL</c>).</summary>
+    public override long Ioctl(MdevDevice mdev, uint command, Span<byte> argument) =>
+        throw new MdevException(Errno.ENOTTY, $"ioctl 0x{command:x} on {mdev.Name}: not a mtty ioctl");
+
+    /// <summary><c>mtty_log_ops</c>: log_start, log_stop and log_read_and_clear all return 0 (mtty does no DMA).</summary>
+    public override bool HasDmaLogging(MdevDevice mdev) => true;
 
     public override VfioDeviceInfo GetDeviceInfo(MdevDevice mdev) => Of(mdev).GetInfo();
 

@@ -7,8 +7,9 @@ namespace Mdev.Core;
 /// </summary>
 public sealed class Device
 {
-    internal Device(MdevCore core, string sysfsPath, string? bus, string? deviceClass, string? driver)
+    internal Device(MdevCore core, string sysfsPath, string? bus, string? deviceClass, string? driver, DeviceNumber? number = null)
     {
+        Number = number;
         Core = core;
         SysfsPath = sysfsPath;
         Name = Sysfs.SysfsPath.NameOf(sysfsPath);
@@ -47,6 +48,14 @@ public sealed class Device
 
     /// <summary>True once it has been registered as an mdev parent: binding its driver again registers it again.</summary>
     public bool WasParent => ProbeOps is not null;
+
+    /// <summary>The character-device number, when the device has a node in <c>/dev</c>.</summary>
+    public DeviceNumber? Number { get; }
+
+    /// <summary><c>dev_uevent</c>'s MAJOR, MINOR and DEVNAME for a device with a number; empty otherwise.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> NumberVariables => Number is { } n
+        ? [new("MAJOR", n.Major.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("MINOR", n.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("DEVNAME", n.DevName)]
+        : [];
 
     internal MdevCore Core { get; }
 

@@ -1,6 +1,10 @@
 namespace Mdev.Core;
 
-/// <summary>The kernel's text parsers that sysfs stores use (<c>kstrtoul</c>, <c>guid_parse</c>), reproduced rule for rule, for vendor attribute stores too.</summary>
+/// <summary>
+/// The kernel's text parsers that sysfs stores use (<c>kstrtoul</c>, <c>sysfs_streq</c>, <c>guid_parse</c>), reproduced
+/// rule for rule, for vendor attribute stores too. A store's buffer is a C string (kernfs NUL-terminates it), so the
+/// parsers that walk it as one stop at the first NUL: <c>1\0</c> is <c>1</c>.
+/// </summary>
 public static class KernelText
 {
     /// <summary>UUID_STRING_LEN.</summary>
@@ -8,7 +12,8 @@ public static class KernelText
 
     /// <summary>
     /// <c>kstrtoul(s, 0, &amp;v)</c>: an optional <c>+</c>; base from the prefix (<c>0x</c>/<c>0X</c> followed by a hex digit →
-    /// 16, a leading <c>0</c> → 8, else 10); at least one digit; one optional trailing newline; nothing else.
+    /// 16, a leading <c>0</c> → 8, else 10); at least one digit; one optional trailing newline; nothing else before the
+    /// string's end, which is the first NUL (<see cref="CString"/>).
     /// </summary>
     /// <param name="s">The text written (a trailing newline allowed).</param>
     /// <param name="value">The number.</param>
@@ -16,6 +21,7 @@ public static class KernelText
     public static Errno ParseUnsignedLong(ReadOnlySpan<char> s, out ulong value)
     {
         value = 0;
+        s = CString(s);
         if (s.Length > 0 && s[0] == '+')
         {
             s = s[1..];
@@ -84,6 +90,29 @@ public static class KernelText
         }
 
         return s.Length == 0 ? 0 : Errno.EINVAL;
+    }
+
+    /// <summary>What C code walking the buffer as a string sees: everything before the first NUL.</summary>
+    /// <param name="s">The bytes written, as text.</param>
+    /// <returns>The text up to (not including) the first NUL, or all of it.</returns>
+    public static ReadOnlySpan<char> CString(ReadOnlySpan<char> s)
+    {
+        int nul = s.IndexOf('\0');
+        return nul < 0 ? s : s[..nul];
+    }
+
+    /// <summary>
+    /// <c>sysfs_streq(s1, s2)</c>: the two C strings are equal, or equal but for one trailing newline on either.
+    /// </summary>
+    /// <param name="written">The text written (the store's buffer).</param>
+    /// <param name="expected">The word to compare with.</param>
+    /// <returns>Whether they match.</returns>
+    public static bool SysfsStreq(ReadOnlySpan<char> written, ReadOnlySpan<char> expected)
+    {
+        ReadOnlySpan<char> a = CString(written), b = CString(expected);
+        return a.SequenceEqual(b)
+            || (a.Length == b.Length + 1 && a[^1] == '\n' && a[..^1].SequenceEqual(b))
+            || (b.Length == a.Length + 1 && b[^1] == '\n' && b[..^1].SequenceEqual(a));
     }
 
     /// <summary>

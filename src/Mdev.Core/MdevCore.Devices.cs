@@ -287,9 +287,12 @@ public sealed partial class MdevCore
     }
 
     /// <summary>
-    /// The kernel's order before a removal blocks: <c>remove</c> (device_remove_file_self), the type's link and
-    /// <c>mdev_type</c> (mdev_remove_sysfs_files), then <c>subsystem</c> and the bus link (bus_remove_device). New opens
-    /// fail from here on.
+    /// The kernel's order before a removal blocks (mainline): <c>remove</c> (device_remove_file_self), the type's link
+    /// and <c>mdev_type</c> (mdev_remove_sysfs_files), then device_del: <c>power/</c> (dpm_sysfs_remove), <c>uevent</c>
+    /// (device_remove_attrs), <c>subsystem</c> and the bus link (bus_remove_device), the <c>driver</c> link and
+    /// <c>drivers/&lt;drv&gt;/&lt;uuid&gt;</c> (driver_sysfs_remove), the driver's attribute groups such as mtty's
+    /// <c>vendor/</c> (device_remove), and the start of the driver's remove (<c>vfio-dev/</c>, then the wait). Only what
+    /// the bus driver adds itself (<c>iommu_group</c>) stays. New opens fail from here on.
     /// </summary>
     private void HideForRemoval(MdevDevice mdev)
     {
@@ -297,18 +300,82 @@ public sealed partial class MdevCore
         Sysfs.TryRemove(mdev.SysfsPath + "/remove");
         Sysfs.TryRemove(mdev.Type.SysfsPath + "/devices/" + mdev.Name);
         Sysfs.TryRemove(mdev.SysfsPath + "/mdev_type");
+        Sysfs.TryRemove(mdev.SysfsPath + "/power");
+        Sysfs.TryRemove(mdev.SysfsPath + "/uevent");
         Sysfs.TryRemove(mdev.SysfsPath + "/subsystem");
         Sysfs.TryRemove(BusPath + "/devices/" + mdev.Name);
+        MdevDriver? driver;
+        lock (mdev.BindLock)
+        {
+            driver = mdev.Driver;
+        }
+
+        if (driver is not null)
+        {
+            Sysfs.TryRemove(mdev.SysfsPath + "/driver");
+            Sysfs.TryRemove(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name);
+        }
+
+        foreach (var group in mdev.Parent.Ops.MdevAttrGroups)
+        {
+            if (group.Name is not null)
+            {
+                Sysfs.TryRemove(mdev.SysfsPath + "/" + group.Name);
+                continue;
+            }
+
+            foreach (var attribute in group.Attributes)
+            {
+                Sysfs.TryRemove(mdev.SysfsPath + "/" + attribute.Name);
+            }
+        }
+
+        if (driver is not null)
+        {
+            try
+            {
+                driver.RemoveStarting(mdev);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.DriverRemoveFailed(_logger, ex, mdev.Name, driver.Name);
+            }
+        }
     }
 
-    /// <summary>Puts back what <see cref="HideForRemoval"/> took, after a cancelled wait.</summary>
+    /// <summary>Puts back what <see cref="HideForRemoval"/> took, in reverse, after a cancelled wait.</summary>
     private void RestoreAfterCancel(MdevDevice mdev)
     {
-        Sysfs.AddAttribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, null, text => RemoveStore(mdev, text));
-        Sysfs.AddLink(mdev.SysfsPath + "/subsystem", BusPath);
-        Sysfs.AddLink(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
-        Sysfs.AddLink(mdev.Type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
-        Sysfs.AddLink(mdev.SysfsPath + "/mdev_type", mdev.Type.SysfsPath);
+        MdevDriver? driver;
+        lock (mdev.BindLock)
+        {
+            driver = mdev.Driver;
+        }
+
+        if (driver is not null)
+        {
+            try
+            {
+                driver.RemoveCancelled(mdev);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.DriverRemoveFailed(_logger, ex, mdev.Name, driver.Name);
+            }
+        }
+
+        var changes = new SysfsChangeSet(Sysfs);
+        changes.Groups(mdev.SysfsPath, mdev.Parent.Ops.MdevAttrGroups, mdev);
+        if (driver is not null)
+        {
+            changes.Link(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name, mdev.SysfsPath);
+            changes.Link(mdev.SysfsPath + "/driver", BusPath + "/drivers/" + driver.Name);
+        }
+
+        AddCoreDeviceFiles(changes, mdev);
+        changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+        changes.Link(mdev.Type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+        changes.Link(mdev.SysfsPath + "/mdev_type", mdev.Type.SysfsPath);
         mdev.UnblockOpens();
     }
 

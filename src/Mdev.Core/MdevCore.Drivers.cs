@@ -43,8 +43,15 @@ public sealed partial class MdevCore
             _drivers.Add(driver);
             if (Options.MdevLoaded)
             {
-                Sysfs.EnsureDirectory(BusPath + "/drivers/" + driver.Name);
+                AddDriverFiles(driver);
             }
+        }
+
+        // Modern mdev_match never matches (drivers bind only through the explicit device_driver_attach at create), so a
+        // driver registered later binds nothing; 2016's bus had no match op, and driver_attach bound every device.
+        if (Options.RemovePolicy != RemovePolicy.Legacy2016)
+        {
+            return;
         }
 
         foreach (var mdev in Devices)
@@ -109,6 +116,83 @@ public sealed partial class MdevCore
             {
                 Sysfs.TryRemove(BusPath + "/drivers/" + driver.Name);
             }
+        }
+    }
+
+    /// <summary>
+    /// The bus's own files (bus_add / bus_create_file, mainline bus.c): <c>drivers_autoprobe</c> (0644, "1\n"; a
+    /// leading '0' turns it off, anything else on), <c>drivers_probe</c> (0200: a device name, <c>ENODEV</c> when there
+    /// is none; nothing binds, as mdev_match never matches) and <c>uevent</c> (0200: kobject_synth_uevent on the bus,
+    /// SUBSYSTEM=bus).
+    /// </summary>
+    private void AddBusFiles()
+    {
+        var autoprobe = true;
+        Sysfs.AddAttribute(BusPath + "/drivers_autoprobe", SysfsModes.ReadWrite, () => autoprobe ? "1\n" : "0\n", text => autoprobe = !text.StartsWith('0'));
+        Sysfs.AddAttribute(BusPath + "/drivers_probe", SysfsModes.WriteOnly, null, text =>
+        {
+            if (FindByName(text) is null)
+            {
+                throw new MdevException(Errno.ENODEV, $"{BusPath}/drivers_probe: no device '{text.TrimEnd('\n')}' on the bus");
+            }
+        });
+        Sysfs.AddAttribute(BusPath + "/uevent", SysfsModes.WriteOnly, null, text => SynthesizeUevent("/bus/" + BusName, "bus", null, text));
+    }
+
+    /// <summary>
+    /// A driver directory's files (driver_add_files and the bus's bind/unbind): <c>bind</c>, <c>unbind</c>, <c>uevent</c>
+    /// (each 0200). <c>bind</c> is <c>ENODEV</c> under the modern policy (driver_match_device fails: mdev_match never
+    /// matches); under 2016's it binds an unbound device of the name. <c>unbind</c> of a device bound to this driver
+    /// releases it (device_release_driver: the driver's remove, waiting for users as VFIO's does; an unbind uevent),
+    /// else <c>ENODEV</c>.
+    /// </summary>
+    private void AddDriverFiles(MdevDriver driver)
+    {
+        var dir = BusPath + "/drivers/" + driver.Name;
+        Sysfs.EnsureDirectory(dir);
+        Sysfs.AddAttribute(dir + "/bind", SysfsModes.WriteOnly, null, text => BindStore(driver, text));
+        Sysfs.AddAttribute(dir + "/unbind", SysfsModes.WriteOnly, null, text => UnbindStore(driver, text));
+        Sysfs.AddAttribute(dir + "/uevent", SysfsModes.WriteOnly, null, text => SynthesizeUevent(dir[SysfsPath.Root.Length..], "drivers", null, text));
+    }
+
+    /// <summary><c>bus_find_device_by_name</c>: the buffer as written, one trailing newline dropped (sysfs_streq).</summary>
+    private MdevDevice? FindByName(string text) =>
+        Devices.FirstOrDefault(d => d.State == MdevDeviceState.Active && KernelText.SysfsStreq(text, d.Name));
+
+    private void BindStore(MdevDriver driver, string text)
+    {
+        var mdev = FindByName(text);
+        if (mdev is null || Options.RemovePolicy != RemovePolicy.Legacy2016 || mdev.Driver is not null)
+        {
+            throw new MdevException(Errno.ENODEV, $"{BusPath}/drivers/{driver.Name}/bind: '{text.TrimEnd('\n')}' {(mdev is null ? "is no device on the bus" : "does not match the driver (mdev_match)")}");
+        }
+
+        if (Bind(mdev, driver))
+        {
+            _uevents.Publish(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
+        }
+    }
+
+    private void UnbindStore(MdevDriver driver, string text)
+    {
+        var mdev = FindByName(text);
+        if (mdev is null || mdev.Driver != driver)
+        {
+            throw new MdevException(Errno.ENODEV, $"{BusPath}/drivers/{driver.Name}/unbind: '{text.TrimEnd('\n')}' is not bound to {driver.Name}");
+        }
+
+        mdev.BlockOpens();
+        try
+        {
+            WaitForReleaseAsync(mdev, CancellationToken.None).GetAwaiter().GetResult();
+            if (Unbind(mdev))
+            {
+                _uevents.Publish(new PendingUevent(UeventAction.Unbind, mdev.DevPath, BusName));
+            }
+        }
+        finally
+        {
+            mdev.UnblockOpens();
         }
     }
 

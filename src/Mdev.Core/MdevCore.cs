@@ -54,6 +54,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         {
             Sysfs.EnsureDirectory(BusPath + "/devices");
             Sysfs.EnsureDirectory(BusPath + "/drivers");
+            AddBusFiles();
         }
 
         Sysfs.EnsureDirectory("/sys/class");
@@ -88,7 +89,23 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// <param name="driver">The bound driver (<c>i915</c>); needs a bus.</param>
     /// <returns>The device.</returns>
     /// <exception cref="MdevException"><c>EINVAL</c> for a bad path or name, a driver without a bus, or bus <c>mdev</c>; <c>EEXIST</c> when the path or the name on that bus or class is taken.</exception>
-    public Device AddDevice(string sysfsPath, string? bus = null, string? deviceClass = null, string? driver = null)
+    public Device AddDevice(string sysfsPath, string? bus = null, string? deviceClass = null, string? driver = null) =>
+        AddTreeDevice(sysfsPath, bus, deviceClass, driver, null);
+
+    /// <summary>
+    /// Adds a device that has a character-device node (<c>device_create</c> with a <c>dev_t</c>): as
+    /// <see cref="AddDevice(string, string?, string?, string?)"/>, plus its <c>dev</c> attribute (<c>"MAJOR:MINOR\n"</c>)
+    /// and MAJOR, MINOR, DEVNAME in its uevents and its <c>uevent</c> file.
+    /// </summary>
+    /// <param name="sysfsPath">The absolute path below <c>/sys/devices/</c>.</param>
+    /// <param name="deviceClass">Its class.</param>
+    /// <param name="number">Its number and node name.</param>
+    /// <returns>The device.</returns>
+    /// <exception cref="MdevException">As <see cref="AddDevice(string, string?, string?, string?)"/>.</exception>
+    public Device AddCharDevice(string sysfsPath, string deviceClass, DeviceNumber number) =>
+        AddTreeDevice(sysfsPath, null, deviceClass, null, number);
+
+    private Device AddTreeDevice(string sysfsPath, string? bus, string? deviceClass, string? driver, DeviceNumber? number)
     {
         var parts = SysfsPath.Split(sysfsPath ?? throw new MdevException(Errno.EINVAL, "add device: no path"));
         if (parts is null || parts.Count < 2 || parts[0] != "devices" || parts.Any(p => !SysfsPath.IsValidName(p)))
@@ -115,7 +132,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         }
 
         var path = SysfsPath.Root + "/" + string.Join('/', parts);
-        var device = new Device(this, path, bus, deviceClass, driver);
+        var device = new Device(this, path, bus, deviceClass, driver, number);
         lock (_treeLock)
         {
             if (_treeDevices.ContainsKey(path))
@@ -136,7 +153,12 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         {
             Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
             changes.Directory(path);
-            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, () => UeventShow(device.Driver), text => SynthesizeUevent(device.DevPath, device.Subsystem ?? string.Empty, device.Driver, text));
+            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, () => UeventShow(device), text => SynthesizeUevent(device.DevPath, device.Subsystem ?? string.Empty, device.Driver, text, device.NumberVariables));
+            if (number is { } n)
+            {
+                changes.Attribute(path + "/dev", SysfsModes.ReadOnly, () => $"{n.Major}:{n.Minor}\n", null);
+            }
+
             AddPowerDirectory(changes, path);
             if (bus is not null)
             {
@@ -174,7 +196,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         }
 
         var subsystem = device.Subsystem ?? string.Empty;
-        var events = new List<PendingUevent> { new(UeventAction.Add, device.DevPath, subsystem) };
+        var events = new List<PendingUevent> { new(UeventAction.Add, device.DevPath, subsystem, Extra: device.NumberVariables) };
         if (driver is not null)
         {
             events.Add(new(UeventAction.Bind, device.DevPath, subsystem, driver));
@@ -251,7 +273,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             }
 
             Sysfs.TryRemove(d.SysfsPath);
-            events.Add(new(UeventAction.Remove, d.DevPath, subsystem));
+            events.Add(new(UeventAction.Remove, d.DevPath, subsystem, Extra: d.NumberVariables));
             _uevents.Publish(events);
         }
     }
@@ -346,16 +368,19 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         changes.Directory(power);
         changes.Attribute(power + "/control", SysfsModes.ReadWrite, () => control + "\n", text =>
         {
-            // sysfs_streq: one trailing newline is allowed.
-            var value = text.EndsWith('\n') ? text[..^1] : text;
-            control = value is "auto" or "on"
-                ? value
-                : throw new MdevException(Errno.EINVAL, $"{power}/control: '{Printable(value)}' is neither auto nor on");
+            // control_store: sysfs_streq against "auto" and "on" (one trailing newline, the string ends at a NUL).
+            control = KernelText.SysfsStreq(text, "auto") ? "auto"
+                : KernelText.SysfsStreq(text, "on") ? "on"
+                : throw new MdevException(Errno.EINVAL, $"{power}/control: '{Printable(text)}' is neither auto nor on");
         });
         changes.Attribute(power + "/runtime_status", SysfsModes.ReadOnly, () => "unsupported\n", null);
         changes.Attribute(power + "/runtime_active_time", SysfsModes.ReadOnly, () => "0\n", null);
         changes.Attribute(power + "/runtime_suspended_time", SysfsModes.ReadOnly, () => "0\n", null);
     }
+
+    /// <summary><c>uevent_show</c>: <c>dev_uevent</c>'s variables (MAJOR, MINOR, DEVNAME, then DRIVER).</summary>
+    private static string UeventShow(Device device) =>
+        string.Concat(device.NumberVariables.Select(kv => $"{kv.Key}={kv.Value}\n")) + UeventShow(device.Driver);
 
     private static string UeventShow(string? driver) => driver is null ? string.Empty : $"DRIVER={driver}\n";
 
@@ -364,9 +389,10 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// optional trailing newline; sends that action again with <c>SYNTH_UUID</c> (0 when none is given) and
     /// <c>SYNTH_ARG_KEY=VALUE</c> for each argument. Anything else is <c>EINVAL</c>.
     /// </summary>
-    private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text)
+    private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text, IReadOnlyList<KeyValuePair<string, string>>? deviceVariables = null)
     {
-        var body = text.EndsWith('\n') ? text[..^1] : text;
+        // kobject_action_type: one trailing newline or NUL is dropped.
+        var body = text.Length > 0 && text[^1] is '\n' or '\0' ? text[..^1] : text;
         int space = body.IndexOf(' ', StringComparison.Ordinal);
         var word = space < 0 ? body : body[..space];
         UeventAction? action = word switch
@@ -412,8 +438,9 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             }
         }
 
+        env.AddRange(deviceVariables ?? []); // dev_uevent runs after the synthetic arguments
         _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, env));
     }
 
-    private static string Printable(string text) => text.ReplaceLineEndings("\\n");
+    private static string Printable(string text) => text.ReplaceLineEndings("\\n").Replace("\0", "\\0", StringComparison.Ordinal);
 }

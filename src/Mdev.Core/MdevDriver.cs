@@ -17,6 +17,22 @@ public abstract class MdevDriver
     /// <param name="mdev">The device.</param>
     public abstract void Remove(MdevDevice mdev);
 
+    /// <summary>
+    /// A removal of a bound device has begun and is about to wait for its users: the start of the kernel's
+    /// <c>drv-&gt;remove</c>, where <c>vfio_unregister_group_dev</c> deletes the <c>vfio-dev</c> class device before it
+    /// waits. Take down what the driver's remove takes down before that wait. The default does nothing.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    public virtual void RemoveStarting(MdevDevice mdev)
+    {
+    }
+
+    /// <summary>The typed caller cancelled that wait (the kernel's never ends early): put back what <see cref="RemoveStarting"/> took. The default does nothing.</summary>
+    /// <param name="mdev">The device, active again.</param>
+    public virtual void RemoveCancelled(MdevDevice mdev)
+    {
+    }
+
     /// <inheritdoc />
     public override string ToString() => Name;
 }

@@ -30,6 +30,7 @@ internal static unsafe class FuseCallbacks
         Open = &Open,
         Read = &Read,
         Write = &Write,
+        Statfs = &Statfs,
         Release = &Release,
         Readdir = &Readdir,
         Init = &Init,
@@ -58,6 +59,20 @@ internal static unsafe class FuseCallbacks
         config->UseIno = 0;
         config->NullpathOk = 0;
         return LibFuse.GetContext()->PrivateData;
+    }
+
+    /// <summary>
+    /// <c>statfs</c>: what sysfs answers (<c>simple_statfs</c>: a <c>PAGE_SIZE</c> block of 4096 bytes, which the VFS also
+    /// reports as the fragment size, <c>NAME_MAX</c> 255, no blocks or inodes counted).
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Statfs(byte* path, NativeStatvfs* stat)
+    {
+        *stat = default;
+        stat->BlockSize = 4096;
+        stat->FragmentSize = 4096;
+        stat->NameMax = 255;
+        return 0;
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]

@@ -53,8 +53,9 @@ public abstract partial class VendorDriverContract
     }
 
     /// <summary>
-    /// A device that advertises PRE_COPY gives a readable stream on entering PRE_COPY, completes it on STOP_COPY, and the
-    /// whole stream (initial data and the rest) loads into a fresh device.
+    /// A device that advertises PRE_COPY gives a readable stream on entering PRE_COPY, completes it on STOP_COPY (on the
+    /// same stream when that arc answers data_fd -1, as mtty), and the whole stream (initial data and the rest) loads
+    /// into a fresh device.
     /// </summary>
     /// <returns>A task.</returns>
     [Fact]
@@ -81,8 +82,9 @@ public abstract partial class VendorDriverContract
             reader.AdvanceTo(initial.Buffer.End);
         }
 
-        reader = Try(() => source.Device.SetMigrationState(VfioMigrationState.StopCopy), "PRE_COPY -> STOP_COPY")?.Reader;
-        Assert.True(reader is not null, "entering STOP_COPY from PRE_COPY gave no data stream");
+        // PRE_COPY_P2P -> STOP_COPY keeps the saving file (mtty_save_device_data, mlx5): data_fd -1, the rest follows on
+        // the pre-copy stream. A driver that hands out a new stream there is accepted too.
+        reader = Try(() => source.Device.SetMigrationState(VfioMigrationState.StopCopy), "PRE_COPY -> STOP_COPY")?.Reader ?? reader;
         while (true)
         {
             var result = await reader.ReadAsync();
@@ -112,7 +114,7 @@ public abstract partial class VendorDriverContract
     /// once that much has been read.
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact(Skip = "VFIO_MIG_GET_PRECOPY_INFO is not in Mdev.Vfio's data files yet (issue 10 adds it); remove this Skip when it lands")]
+    [Fact]
     public async Task Migration_PreCopy_AnswersPrecopyInfo()
     {
         await using var host = CreateHost();

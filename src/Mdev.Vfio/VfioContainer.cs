@@ -180,6 +180,8 @@ public sealed class VfioContainer : IDisposable
                 return RawMapDma(argument);
             case VfioIoctl.IommuUnmapDma:
                 return RawUnmapDma(argument);
+            case VfioIoctl.IommuDirtyPages:
+                return RawDirtyPages(argument);
             default:
                 throw new MdevException(Errno.ENOTTY, $"container ioctl 0x{request:x}: unknown to the type1 IOMMU");
         }
@@ -307,6 +309,61 @@ public sealed class VfioContainer : IDisposable
         ulong unmapped = UnmapDma(Uapi.U64(argument, 8), Uapi.U64(argument, 16), flags);
         Uapi.Put(argument, 16, unmapped);
         return 0;
+    }
+
+    /// <summary>
+    /// <c>VFIO_IOMMU_DIRTY_PAGES</c> (<c>vfio_iommu_type1_dirty_pages</c>): a v1 container is <c>EACCES</c> before anything
+    /// is read; argsz below 8 or unknown flags <c>EINVAL</c>; exactly one of START (1), STOP (2), GET_BITMAP (4), else
+    /// <c>EINVAL</c>. GET_BITMAP takes <c>struct vfio_iommu_type1_dirty_bitmap_get</c> after the header (argsz at least
+    /// 48): iova, size, then <c>struct vfio_bitmap</c> pgsize, size, data; <see cref="Type1Iommu.GetDirtyBitmap(ulong, ulong, ulong, Memory{byte})"/>
+    /// has the range rules, and the bitmap is written into the process's memory at <c>data</c> (<c>EFAULT</c> when not mapped).
+    /// </summary>
+    private long RawDirtyPages(Span<byte> argument)
+    {
+        const uint start = 1, stop = 2, getBitmap = 4;
+        const int minsz = 8, rangeSize = 40;
+        var iommu = RequireIommu("dirty pages");
+        if (!iommu.IsV2)
+        {
+            throw new MdevException(Errno.EACCES, "dirty pages: a type1 v1 container does not track dirty pages");
+        }
+
+        uint argsz = Uapi.CheckArgsz(argument, minsz, "dirty pages");
+        uint flags = Uapi.U32(argument, 4);
+        if ((flags & ~(start | stop | getBitmap)) != 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"dirty pages: unknown flags 0x{flags:x}");
+        }
+
+        switch (flags)
+        {
+            case start:
+                iommu.StartDirtyTracking();
+                return 0;
+            case stop:
+                iommu.StopDirtyTracking();
+                return 0;
+            case getBitmap:
+                if (argsz - minsz < rangeSize)
+                {
+                    throw new MdevException(Errno.EINVAL, $"dirty pages: argsz {argsz} leaves no room for the 40-byte range");
+                }
+
+                Uapi.RequireBuffer(argument, minsz + rangeSize, "dirty pages");
+                ulong iova = Uapi.U64(argument, 8), size = Uapi.U64(argument, 16);
+                ulong pageSize = Uapi.U64(argument, 24), bitmapSize = Uapi.U64(argument, 32), data = Uapi.U64(argument, 40);
+                if (data + bitmapSize < data)
+                {
+                    throw new MdevException(Errno.EINVAL, $"dirty pages: bitmap 0x{data:x}+0x{bitmapSize:x} is not user memory (access_ok)");
+                }
+
+                iommu.GetDirtyBitmap(iova, size, pageSize, bitmapSize, () =>
+                    AddressSpace?.Invoke(data, bitmapSize)
+                    ?? throw new MdevException(Errno.EFAULT, $"dirty pages: bitmap address 0x{data:x} is not in a process's memory (use a VfioProcess)"));
+                return 0;
+            default:
+                throw new MdevException(Errno.EINVAL, $"dirty pages: flags 0x{flags:x} must be exactly one of START, STOP, GET_BITMAP");
+        }
     }
 
     private Type1Iommu RequireIommu(string what)

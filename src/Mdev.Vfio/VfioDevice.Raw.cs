@@ -45,7 +45,15 @@ public sealed partial class VfioDevice
     /// <summary>Registers a migration data stream as a descriptor for the raw MIG_DEVICE_STATE; set by <see cref="VfioProcess"/>.</summary>
     internal Func<VfioMigrationData, int>? DataFileRegistrar { get; set; }
 
-    /// <summary><c>VFIO_DEVICE_FEATURE</c>: the core's checks in order, then the migration features (others reach the vendor).</summary>
+    /// <summary>Resolves the caller's user memory (a pointer in a feature's payload); set by <see cref="VfioProcess"/>.</summary>
+    internal Func<ulong, ulong, Memory<byte>>? AddressSpace { get; set; }
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_FEATURE</c> (<c>vfio_ioctl_device_feature</c>, mainline; the same since 6.2): argsz, unknown flags,
+    /// GET with SET without PROBE, then per feature: the migration features (<c>ENOTTY</c> without migration), the DMA
+    /// logging features (<c>ENOTTY</c> without log ops), each through <c>vfio_check_feature</c>; any other feature goes to
+    /// the driver's <see cref="VfioParentOps.DeviceFeature"/> (<c>EINVAL</c> without one).
+    /// </summary>
     private long RawFeature(Span<byte> argument)
     {
         const int minsz = 8;
@@ -56,77 +64,217 @@ public sealed partial class VfioDevice
             throw new MdevException(Errno.EINVAL, $"device feature on {Device.Name}: unknown flag bits 0x{flags:x}");
         }
 
-        bool get = (flags & VfioIoctl.FeatureGet) != 0, set = (flags & VfioIoctl.FeatureSet) != 0, probe = (flags & VfioIoctl.FeatureProbe) != 0;
-        if (!probe && get && set)
+        if ((flags & VfioIoctl.FeatureProbe) == 0 && (flags & VfioIoctl.FeatureGet) != 0 && (flags & VfioIoctl.FeatureSet) != 0)
         {
             throw new MdevException(Errno.EINVAL, $"device feature on {Device.Name}: GET and SET together without PROBE");
         }
 
+        var ops = Ops;
         uint feature = flags & VfioIoctl.FeatureMask;
-        if (feature is not (VfioIoctl.FeatureMigration or VfioIoctl.FeatureMigDeviceState or VfioIoctl.FeatureMigDataSize))
+        uint payloadSize = argsz - minsz;
+        switch (feature)
         {
-            return _handle.Ioctl(VfioIoctl.DeviceFeature, argument);
+            case VfioIoctl.FeatureMigration:
+                MigrationOps();
+                if (CheckFeature(flags, payloadSize, VfioIoctl.FeatureGet, 8))
+                {
+                    Uapi.Put(Payload(argument, 8), 0, (ulong)GetMigrationFlags());
+                }
+
+                return 0;
+            case VfioIoctl.FeatureMigDeviceState:
+                MigrationOps();
+                return CheckFeature(flags, payloadSize, VfioIoctl.FeatureGet | VfioIoctl.FeatureSet, 8) ? RawMigDeviceState(flags, Payload(argument, 8)) : 0;
+            case VfioIoctl.FeatureMigDataSize:
+                MigrationOps();
+                if (CheckFeature(flags, payloadSize, VfioIoctl.FeatureGet, 8))
+                {
+                    Uapi.Put(Payload(argument, 8), 0, GetMigrationDataSize());
+                }
+
+                return 0;
+            case VfioIoctl.FeatureDmaLoggingStart:
+                LogOps(ops);
+                return CheckFeature(flags, payloadSize, VfioIoctl.FeatureSet, DmaLoggingControlSize) ? RawDmaLoggingStart(ops, Payload(argument, DmaLoggingControlSize)) : 0;
+            case VfioIoctl.FeatureDmaLoggingStop:
+                LogOps(ops);
+                if (CheckFeature(flags, payloadSize, VfioIoctl.FeatureSet, 0))
+                {
+                    ops.DmaLoggingStop(Device);
+                }
+
+                return 0;
+            case VfioIoctl.FeatureDmaLoggingReport:
+                LogOps(ops);
+                return CheckFeature(flags, payloadSize, VfioIoctl.FeatureGet, DmaLoggingReportSize) ? RawDmaLoggingReport(ops, Payload(argument, DmaLoggingReportSize)) : 0;
+            default:
+                return ops.DeviceFeature(Device, flags, argument.Slice(minsz, (int)Math.Min(payloadSize, (uint)(argument.Length - minsz))));
         }
 
-        MigrationOps();
-        (bool canGet, bool canSet, int size) = feature switch
+        static Span<byte> Payload(Span<byte> argument, int size)
         {
-            VfioIoctl.FeatureMigration => (true, false, 8),
-            VfioIoctl.FeatureMigDeviceState => (true, true, 8),
-            _ => (true, false, 8),
-        };
+            Uapi.RequireBuffer(argument, 8 + size, "device feature");
+            return argument.Slice(8, size);
+        }
+    }
 
-        // vfio_check_feature: unsupported GET/SET, PROBE answers, neither, then the payload size.
-        if ((get && !canGet) || (set && !canSet))
+    /// <summary><c>struct vfio_device_feature_dma_logging_control</c>: page_size, num_ranges, reserved, ranges.</summary>
+    private const int DmaLoggingControlSize = 24;
+
+    /// <summary><c>struct vfio_device_feature_dma_logging_report</c>: iova, length, page_size, bitmap.</summary>
+    private const int DmaLoggingReportSize = 32;
+
+    /// <summary><c>LOG_MAX_RANGES</c> of vfio_main.c.</summary>
+    private const uint DmaLoggingMaxRanges = 256;
+
+    /// <summary>
+    /// <c>vfio_check_feature</c>: a GET or SET the feature does not support is <c>EINVAL</c>; PROBE answers 0 (false:
+    /// nothing more to do); neither GET nor SET is <c>EINVAL</c>; a payload shorter than the feature's is <c>EINVAL</c>.
+    /// </summary>
+    private bool CheckFeature(uint flags, uint payloadSize, uint supported, uint minsz)
+    {
+        uint feature = flags & VfioIoctl.FeatureMask;
+        if ((flags & (VfioIoctl.FeatureGet | VfioIoctl.FeatureSet) & ~supported) != 0)
         {
-            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: {(get ? "GET" : "SET")} is not supported");
+            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: {((flags & VfioIoctl.FeatureGet & ~supported) != 0 ? "GET" : "SET")} is not supported");
         }
 
-        if (probe)
+        if ((flags & VfioIoctl.FeatureProbe) != 0)
         {
-            return 0;
+            return false;
         }
 
-        if (!get && !set)
+        if ((flags & (VfioIoctl.FeatureGet | VfioIoctl.FeatureSet)) == 0)
         {
             throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: neither GET nor SET");
         }
 
-        if (argsz - minsz < size)
+        if (payloadSize < minsz)
         {
-            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: argsz {argsz} leaves no room for the {size}-byte payload");
+            throw new MdevException(Errno.EINVAL, $"device feature {feature} on {Device.Name}: argsz leaves {payloadSize} bytes for the {minsz}-byte payload");
         }
 
-        Uapi.RequireBuffer(argument, minsz + size, "device feature");
-        var payload = argument.Slice(minsz, size);
-        switch (feature)
+        return true;
+    }
+
+    /// <summary><c>vfio_ioctl_device_feature_mig_device_state</c>: GET the state, or SET it and hand out the data stream's descriptor (-1 when the arc opened none).</summary>
+    private long RawMigDeviceState(uint flags, Span<byte> payload)
+    {
+        if ((flags & VfioIoctl.FeatureGet) != 0)
         {
-            case VfioIoctl.FeatureMigration:
-                Uapi.Put(payload, 0, (ulong)GetMigrationFlags());
-                return 0;
-            case VfioIoctl.FeatureMigDataSize:
-                Uapi.Put(payload, 0, GetMigrationDataSize());
-                return 0;
-            default:
-                if (get)
-                {
-                    Uapi.Put(payload, 0, (uint)GetMigrationState());
-                    Uapi.Put(payload, 4, unchecked((uint)-1));
-                    return 0;
-                }
+            Uapi.Put(payload, 0, (uint)GetMigrationState());
+            Uapi.Put(payload, 4, unchecked((uint)-1));
+            return 0;
+        }
 
-                var data = SetMigrationState((VfioMigrationState)Uapi.U32(payload, 0));
-                int fd = -1;
-                if (data is not null)
-                {
-                    fd = DataFileRegistrar?.Invoke(data)
-                        ?? throw new MdevException(Errno.EBADF, $"migration on {Device.Name}: the data stream needs a process to get a descriptor (use SetMigrationState)");
-                }
+        var data = SetMigrationState((VfioMigrationState)Uapi.U32(payload, 0));
+        int fd = -1;
+        if (data is not null)
+        {
+            fd = DataFileRegistrar?.Invoke(data)
+                ?? throw new MdevException(Errno.EBADF, $"migration on {Device.Name}: the data stream needs a process to get a descriptor (use SetMigrationState)");
+        }
 
-                Uapi.Put(payload, 4, unchecked((uint)fd));
-                return 0;
+        Uapi.Put(payload, 4, unchecked((uint)fd));
+        return 0;
+    }
+
+    private void LogOps(VfioParentOps ops)
+    {
+        if (!ops.HasDmaLogging(Device))
+        {
+            throw new MdevException(Errno.ENOTTY, $"dma logging on {Device.Name}: the device has no log ops");
         }
     }
+
+    /// <summary>
+    /// <c>vfio_ioctl_device_feature_logging_start</c>: no ranges <c>EINVAL</c>, more than 256 <c>E2BIG</c>; each range
+    /// read from the caller's memory (<c>EFAULT</c>), aligned to page_size (<c>EINVAL</c>), not overflowing
+    /// (<c>EOVERFLOW</c>), not overlapping another (<c>EINVAL</c>); then <c>log_start</c>, and page_size written back.
+    /// </summary>
+    private long RawDmaLoggingStart(VfioParentOps ops, Span<byte> control)
+    {
+        ulong pageSize = Uapi.U64(control, 0);
+        uint count = Uapi.U32(control, 8);
+        ulong pointer = Uapi.U64(control, 16);
+        if (count == 0)
+        {
+            throw new MdevException(Errno.EINVAL, $"dma logging start on {Device.Name}: no ranges");
+        }
+
+        if (count > DmaLoggingMaxRanges)
+        {
+            throw new MdevException(Errno.E2BIG, $"dma logging start on {Device.Name}: {count} ranges, at most {DmaLoggingMaxRanges}");
+        }
+
+        var ranges = new List<VfioIovaRange>((int)count);
+        for (uint i = 0; i < count; i++)
+        {
+            var bytes = UserMemory(pointer + (i * 16UL), 16, "dma logging start").Span;
+            var range = new VfioIovaRange(Uapi.U64(bytes, 0), Uapi.U64(bytes, 8));
+            if (!IsAligned(range.Iova, pageSize) || !IsAligned(range.Length, pageSize))
+            {
+                throw new MdevException(Errno.EINVAL, $"dma logging start on {Device.Name}: range 0x{range.Iova:x}+0x{range.Length:x} is not aligned to page size 0x{pageSize:x}");
+            }
+
+            if (range.Iova + range.Length < range.Iova)
+            {
+                throw new MdevException(Errno.EOVERFLOW, $"dma logging start on {Device.Name}: range 0x{range.Iova:x}+0x{range.Length:x} overflows");
+            }
+
+            // interval_tree_iter_first over [start, last]; a zero length has last = start - 1.
+            ulong last = range.Iova + range.Length - 1;
+            if (ranges.Any(r => r.Iova <= last && range.Iova <= r.Iova + r.Length - 1))
+            {
+                throw new MdevException(Errno.EINVAL, $"dma logging start on {Device.Name}: range 0x{range.Iova:x}+0x{range.Length:x} overlaps another");
+            }
+
+            ranges.Add(range);
+        }
+
+        ops.DmaLoggingStart(Device, ranges, ref pageSize);
+        Uapi.Put(control, 0, pageSize);
+        return 0;
+
+        // IS_ALIGNED(x, a): (x & (a - 1)) == 0, so a page size of 0 accepts only 0.
+        static bool IsAligned(ulong x, ulong a) => (x & unchecked(a - 1)) == 0;
+    }
+
+    /// <summary>
+    /// <c>vfio_ioctl_device_feature_logging_report</c>: page_size below 4096 or not a power of two <c>EINVAL</c>, an
+    /// overflowing range <c>EOVERFLOW</c>, a bitmap not in the caller's memory <c>EFAULT</c>; then <c>log_read_and_clear</c>
+    /// and one bit per page set for what it reports (<c>iova_bitmap_set</c>).
+    /// </summary>
+    private long RawDmaLoggingReport(VfioParentOps ops, Span<byte> report)
+    {
+        ulong iova = Uapi.U64(report, 0), length = Uapi.U64(report, 8), pageSize = Uapi.U64(report, 16), bitmap = Uapi.U64(report, 24);
+        if (pageSize < 4096 || !ulong.IsPow2(pageSize))
+        {
+            throw new MdevException(Errno.EINVAL, $"dma logging report on {Device.Name}: page size 0x{pageSize:x} is below 4096 or not a power of two");
+        }
+
+        if (iova + length < iova)
+        {
+            throw new MdevException(Errno.EOVERFLOW, $"dma logging report on {Device.Name}: range 0x{iova:x}+0x{length:x} overflows");
+        }
+
+        ulong pages = (length + pageSize - 1) / pageSize;
+        var bits = UserMemory(bitmap, (pages + 63) / 64 * 8, "dma logging report");
+        foreach (var dirty in ops.DmaLoggingReadAndClear(Device, iova, length))
+        {
+            ulong from = Math.Max(dirty.Iova, iova), to = Math.Min(dirty.Iova + dirty.Length, iova + length);
+            for (ulong page = (from - iova) / pageSize; from < to && page <= (to - 1 - iova) / pageSize; page++)
+            {
+                bits.Span[(int)(page / 8)] |= (byte)(1 << (int)(page % 8));
+            }
+        }
+
+        return 0;
+    }
+
+    private Memory<byte> UserMemory(ulong address, ulong length, string what) =>
+        AddressSpace?.Invoke(address, length)
+        ?? throw new MdevException(Errno.EFAULT, $"{what} on {Device.Name}: address 0x{address:x} is not in a process's memory (use a VfioProcess)");
 
     private long RawGetInfo(Span<byte> argument)
     {
@@ -143,9 +291,12 @@ public sealed partial class VfioDevice
         uint argsz = Uapi.CheckArgsz(argument, Uapi.RegionInfoSize, "device get region info");
         var info = GetRegionInfo(Uapi.U32(argument, 8));
         var flags = info.Flags;
-        uint capOffset = 0;
+        // vfio_ioctl_device_get_region_info: cap_offset is written only when there are capabilities; without them it
+        // stays what the caller gave (the struct is copied in, filled and copied back).
+        uint capOffset = Uapi.U32(argument, 12);
         if (info.Capabilities.Count > 0)
         {
+            capOffset = 0;
             int chain = Uapi.ChainSize(info.Capabilities);
             if (argsz < Uapi.RegionInfoSize + chain)
             {
@@ -210,20 +361,17 @@ public sealed partial class VfioDevice
         }
         else if (elem == 4)
         {
-            var fds = new EventFd?[count];
             var numbers = new int[count];
-            for (int i = 0; i < fds.Length; i++)
+            for (int i = 0; i < numbers.Length; i++)
             {
-                int fd = numbers[i] = Uapi.S32(data, i * 4);
-                if (fd < 0)
-                {
-                    continue; // -1 de-assigns; below -1 is the driver's call (EventFdNumbers)
-                }
-
-                var resolve = EventFdResolver ?? throw new MdevException(Errno.EBADF, $"set irqs on {Device.Name}: fd {fd} is not open here (use the typed SetIrqs or a VfioProcess)");
-                fds[i] = resolve(fd);
+                numbers[i] = Uapi.S32(data, i * 4);
             }
 
+            // Resolved only when the driver reads an entry (after its own checks); -1 de-assigns, below -1 is the driver's call.
+            var resolver = EventFdResolver;
+            var fds = new VfioEventFdList(numbers, fd => resolver is null
+                ? throw new MdevException(Errno.EBADF, $"set irqs on {Device.Name}: fd {fd} is not open here (use the typed SetIrqs or a VfioProcess)")
+                : resolver(fd));
             request = new VfioIrqSet(flags, index, start, count, eventFds: fds, eventFdNumbers: numbers);
         }
         else

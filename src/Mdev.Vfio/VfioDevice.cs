@@ -227,7 +227,8 @@ public sealed partial class VfioDevice : IDisposable
     }
 
     /// <summary>
-    /// <c>mmap</c> of the device file: <paramref name="offset"/> and <paramref name="length"/> page-aligned, inside one
+    /// <c>mmap</c> of the device file: <paramref name="offset"/> page-aligned, <paramref name="length"/> rounded up to a
+    /// page as the VFS does (<c>do_mmap</c>'s <c>PAGE_ALIGN</c>), the window inside one
     /// region that has MMAP and, when the region has a sparse-mmap capability, inside one of its areas; the vendor backs
     /// the window (<see cref="ParentOps.Mmap"/>).
     /// </summary>
@@ -239,10 +240,18 @@ public sealed partial class VfioDevice : IDisposable
     {
         ThrowIfDisposed();
         const long page = 4096;
-        if (offset < 0 || length <= 0 || offset % page != 0 || length % page != 0)
+        if (offset < 0 || length <= 0 || offset % page != 0)
         {
-            throw new MdevException(Errno.EINVAL, $"mmap on {Device.Name}: offset 0x{offset:x} length 0x{length:x} must be page-aligned and non-empty");
+            throw new MdevException(Errno.EINVAL, $"mmap on {Device.Name}: offset 0x{offset:x} must be page-aligned and length 0x{length:x} non-empty");
         }
+
+        // do_mmap: len = PAGE_ALIGN(len), ENOMEM when that overflows; the driver sees whole pages.
+        if (length > long.MaxValue - page + 1)
+        {
+            throw new MdevException(Errno.ENOMEM, $"mmap on {Device.Name}: length 0x{length:x} overflows when rounded up to a page");
+        }
+
+        length = (length + page - 1) & ~(page - 1);
 
         if (Device.Parent.Ops is VfioParentOps ops)
         {
@@ -298,7 +307,7 @@ public sealed partial class VfioDevice : IDisposable
             _handle.Dispose();
             if (Device.OpenCount == 0 && Device.BusDriverData is VfioDeviceContext context)
             {
-                context.Migration.Reset(); // close_device drops the migration files
+                context.Migration.Close(); // close_device disables the migration files; the state stays the vendor's
             }
         }
         finally

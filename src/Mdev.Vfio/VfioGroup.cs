@@ -127,12 +127,9 @@ public sealed class VfioGroup : IDisposable
         try
         {
             _module.Core.Faults.Check(FaultPoint.DeviceOpen, FaultSite.Of(Group.Device), $"get device fd on group {Group.Id}");
-            var handle = Group.Device.Open();
-            if (handle.Device.OpenCount == 1 && handle.Device.BusDriverData is VfioDeviceContext context)
-            {
-                context.Migration.Reset(); // open_device: RUNNING
-            }
 
+            // No migration reset here: the state is the vendor's and survives close and reopen (mtty has no open_device).
+            var handle = Group.Device.Open();
             return new VfioDevice(_module, Group, handle);
         }
         catch

@@ -67,6 +67,15 @@ public static class VfioIoctl
     /// <summary><c>VFIO_DEVICE_FEATURE</c> (device).</summary>
     public const uint DeviceFeature = (Type << 8) | (Base + 17);
 
+    /// <summary><c>VFIO_IOMMU_DIRTY_PAGES</c> (container).</summary>
+    public const uint IommuDirtyPages = (Type << 8) | (Base + 17);
+
+    /// <summary><c>VFIO_DEVICE_QUERY_GFX_PLANE</c> shares 14 with UNMAP_DMA; <c>VFIO_DEVICE_GET_GFX_DMABUF</c> (device).</summary>
+    public const uint DeviceGetGfxDmabuf = (Type << 8) | (Base + 15);
+
+    /// <summary><c>VFIO_MIG_GET_PRECOPY_INFO</c> (a saving migration stream).</summary>
+    public const uint MigGetPrecopyInfo = (Type << 8) | (Base + 21);
+
     /// <summary><c>VFIO_DEVICE_FEATURE_MASK</c>: the feature index bits of <c>vfio_device_feature.flags</c>.</summary>
     public const uint FeatureMask = 0xffff;
 
@@ -84,6 +93,15 @@ public static class VfioIoctl
 
     /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE</c>.</summary>
     public const uint FeatureMigDeviceState = 2;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_DMA_LOGGING_START</c>.</summary>
+    public const uint FeatureDmaLoggingStart = 6;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP</c>.</summary>
+    public const uint FeatureDmaLoggingStop = 7;
+
+    /// <summary><c>VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT</c>.</summary>
+    public const uint FeatureDmaLoggingReport = 8;
 
     /// <summary><c>VFIO_DEVICE_FEATURE_MIG_DATA_SIZE</c>.</summary>
     public const uint FeatureMigDataSize = 9;

@@ -42,7 +42,11 @@ public sealed class VfioIrqSet
     /// <summary>The DATA_BOOL values (empty otherwise).</summary>
     public IReadOnlyList<bool> Bools { get; }
 
-    /// <summary>The DATA_EVENTFD eventfds, null for -1 (empty otherwise).</summary>
+    /// <summary>
+    /// The DATA_EVENTFD eventfds, null for -1 (empty otherwise). For a raw ioctl each entry is resolved from its
+    /// descriptor when it is read (<c>eventfd_ctx_fdget</c>: <c>EBADF</c> for a closed descriptor, <c>EINVAL</c> for one
+    /// that is not an eventfd), so a driver validates the request before it reads them, as the kernel's do.
+    /// </summary>
     public IReadOnlyList<EventFd?> EventFds { get; }
 
     /// <summary>The DATA_EVENTFD descriptors as the raw ioctl carried them (empty for the typed face): a negative one has a null <see cref="EventFds"/> entry, and a driver may refuse values below -1 (vfio-ccw does).</summary>

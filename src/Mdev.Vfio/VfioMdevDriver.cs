@@ -14,4 +14,9 @@ internal sealed class VfioMdevDriver(VfioModule module, string name) : MdevDrive
     public override void Probe(MdevDevice mdev) => module.Attach(mdev);
 
     public override void Remove(MdevDevice mdev) => module.Detach(mdev);
+
+    /// <summary><c>vfio_unregister_group_dev</c> → <c>vfio_device_del</c>: vfio-dev/ goes before the wait for users.</summary>
+    public override void RemoveStarting(MdevDevice mdev) => module.RemoveVfioDev(mdev);
+
+    public override void RemoveCancelled(MdevDevice mdev) => module.AddVfioDev(mdev);
 }

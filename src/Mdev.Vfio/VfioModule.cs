@@ -19,12 +19,21 @@ public sealed class VfioModule
     /// <summary>The bus driver's name.</summary>
     public const string DriverName = "vfio_mdev";
 
+    /// <summary>
+    /// The major number of the VFIO group nodes <c>/dev/vfio/&lt;N&gt;</c> (<c>alloc_chrdev_region</c> picks one at boot;
+    /// the model fixes it). The minor is the group's own number, as <c>vfio.group_ida</c> hands out the smallest free one.
+    /// </summary>
+    public const int GroupMajor = 242;
+
     // Guarded by Lock. Lookups by id and by device are O(log n) and O(1); an id returns to _ids only once the old
     // group's sysfs directory and class device are gone (iommu_group_release frees it last), so a racing probe never
     // meets the old nodes under its new id.
     private readonly SortedDictionary<int, IommuGroup> _groups = [];
     private readonly Dictionary<MdevDevice, IommuGroup> _byDevice = [];
     private readonly IdAllocator _ids = new();
+
+    /// <summary>The <c>vfio.device_ida</c> indexes in use (<c>vfio-dev/vfioX</c>), guarded by <see cref="Lock"/>.</summary>
+    private readonly Dictionary<MdevDevice, int> _deviceIndexes = [];
 
     /// <summary>Creates the VFIO stack and registers <c>vfio_mdev</c> on <paramref name="core"/>'s mdev bus.</summary>
     /// <param name="core">The mdev core.</param>
@@ -140,11 +149,16 @@ public sealed class VfioModule
             sysfs.AddAttribute(group.SysfsPath + "/type", rw, () => "unknown\n", _ => throw new MdevException(Errno.EINVAL, $"{group.SysfsPath}/type: the group has no default domain to change"));
             sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
             sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
-            classDevice = Core.AddDevice($"/sys/devices/virtual/vfio/{group.Id}", deviceClass: "vfio");
+            classDevice = Core.AddCharDevice($"/sys/devices/virtual/vfio/{group.Id}", "vfio", new DeviceNumber(GroupMajor, group.Id, $"vfio/{group.Id}"));
+
+            // Since 6.1 every vfio_device is a class device of its own (vfio_init_device / vfio_device_add): vfio-dev/vfioX
+            // below the mdev, with its device link; without VFIO_DEVICE_CDEV it has no node (no dev, an empty uevent).
+            AddVfioDev(mdev);
             mdev.BusDriverData = new VfioDeviceContext(this, group);
         }
         catch
         {
+            RemoveVfioDev(mdev);
             sysfs.TryRemove(mdev.SysfsPath + "/iommu_group");
             sysfs.TryRemove(group.SysfsPath);
             if (classDevice is not null)
@@ -184,6 +198,7 @@ public sealed class VfioModule
             _groups.Remove(group.Id);
         }
 
+        RemoveVfioDev(mdev);
         mdev.BusDriverData = null;
         Core.Sysfs.TryRemove(mdev.SysfsPath + "/iommu_group");
         Core.Sysfs.TryRemove(group.SysfsPath);
@@ -197,6 +212,63 @@ public sealed class VfioModule
         lock (Lock)
         {
             _ids.Free(group.Id);
+        }
+    }
+
+    /// <summary>
+    /// <c>vfio_device_add</c> (since 6.1): the smallest free <c>vfio.device_ida</c> index and the class device
+    /// <c>vfio-dev/vfioX</c> below the mdev with its <c>device</c> link; without VFIO_DEVICE_CDEV it has no node.
+    /// </summary>
+    internal Device AddVfioDev(MdevDevice mdev)
+    {
+        lock (Lock)
+        {
+            int index = 0;
+            while (_deviceIndexes.ContainsValue(index))
+            {
+                index++;
+            }
+
+            _deviceIndexes[mdev] = index;
+        }
+
+        try
+        {
+            var vfioDev = Core.AddDevice(VfioDevPath(mdev), deviceClass: "vfio-dev");
+            Core.Sysfs.AddLink(vfioDev.SysfsPath + "/device", mdev.SysfsPath);
+            return vfioDev;
+        }
+        catch
+        {
+            RemoveVfioDev(mdev);
+            throw;
+        }
+    }
+
+    /// <summary><c>vfio_device_del</c>: the device's <c>vfio-dev/vfioX</c> class device goes and its index is free again.</summary>
+    internal void RemoveVfioDev(MdevDevice mdev)
+    {
+        string? path;
+        lock (Lock)
+        {
+            path = _deviceIndexes.ContainsKey(mdev) ? VfioDevPath(mdev) : null;
+            _deviceIndexes.Remove(mdev);
+        }
+
+        if (path is not null && Core.FindTreeDevice(path) is { } vfioDev)
+        {
+            Core.DeleteDeviceAsync(vfioDev).GetAwaiter().GetResult();
+        }
+
+        Core.Sysfs.TryRemove(mdev.SysfsPath + "/vfio-dev");
+    }
+
+    /// <summary>The sysfs path of a device's vfio-dev class device (index from <see cref="_deviceIndexes"/>).</summary>
+    private string VfioDevPath(MdevDevice mdev)
+    {
+        lock (Lock)
+        {
+            return $"{mdev.SysfsPath}/vfio-dev/vfio{_deviceIndexes[mdev]}";
         }
     }
 

@@ -103,4 +103,47 @@ public abstract class VfioParentOps : ParentOps
     /// <param name="mdev">The device.</param>
     /// <returns>The estimate in bytes.</returns>
     public virtual ulong GetMigrationDataSize(MdevDevice mdev) => 0;
+
+    /// <summary>
+    /// Whether the device has DMA logging ops (<c>vfio_device.log_ops</c>): then <c>VFIO_DEVICE_FEATURE</c>
+    /// DMA_LOGGING_START/STOP/REPORT are answered by the VFIO core's handlers, which call
+    /// <see cref="DmaLoggingStart"/>, <see cref="DmaLoggingStop"/> and <see cref="DmaLoggingReadAndClear"/>; without
+    /// them (the default) the three features are <c>ENOTTY</c>.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>Whether the device logs DMA.</returns>
+    public virtual bool HasDmaLogging(MdevDevice mdev) => false;
+
+    /// <summary><c>log_start</c>: start tracking the ranges (validated by the core: aligned, no overflow, no overlap); the default does nothing.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="ranges">1 to 256 ranges, each aligned to <paramref name="pageSize"/>.</param>
+    /// <param name="pageSize">The page size asked for; a driver may set the one it uses (written back to the caller).</param>
+    public virtual void DmaLoggingStart(MdevDevice mdev, IReadOnlyList<VfioIovaRange> ranges, ref ulong pageSize)
+    {
+    }
+
+    /// <summary><c>log_stop</c>; the default does nothing.</summary>
+    /// <param name="mdev">The device.</param>
+    public virtual void DmaLoggingStop(MdevDevice mdev)
+    {
+    }
+
+    /// <summary><c>log_read_and_clear</c>: the ranges inside <c>[iova, iova + length)</c> the device dirtied since the last call; the default reports none.</summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="iova">The first IOVA asked about.</param>
+    /// <param name="length">The length asked about.</param>
+    /// <returns>The dirtied ranges; the core sets their bits in the caller's bitmap.</returns>
+    public virtual IReadOnlyList<VfioIovaRange> DmaLoggingReadAndClear(MdevDevice mdev, ulong iova, ulong length) => [];
+
+    /// <summary>
+    /// <c>vfio_device_ops.device_feature</c>: a <c>VFIO_DEVICE_FEATURE</c> the core does not handle itself, after its
+    /// common checks; <paramref name="flags"/> is the request's flags, <paramref name="data"/> the bytes after them (the
+    /// caller's argsz less 8). The default is the core's answer for a device without the op: <c>EINVAL</c>.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="flags">The feature index and GET/SET/PROBE bits.</param>
+    /// <param name="data">The feature's payload.</param>
+    /// <returns>The ioctl's result.</returns>
+    public virtual long DeviceFeature(MdevDevice mdev, uint flags, Span<byte> data) =>
+        throw new MdevException(Errno.EINVAL, $"device feature {flags & VfioIoctl.FeatureMask} on {mdev.Name}: the driver has no device_feature op");
 }

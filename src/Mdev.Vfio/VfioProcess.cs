@@ -59,6 +59,7 @@ public sealed class VfioProcess : IDisposable
             {
                 device.EventFdResolver = fd => Get<EventFd>(fd, Errno.EINVAL, "set irqs");
                 device.DataFileRegistrar = data => Add(new VfioMigrationFile(data));
+                device.AddressSpace = Memory;
                 return Add(device);
             };
             return Add(group);
@@ -122,6 +123,7 @@ public sealed class VfioProcess : IDisposable
         VfioContainer c => c.Ioctl(request, argument),
         VfioGroup g => g.Ioctl(request, argument),
         VfioDevice d => d.Ioctl(request, argument),
+        VfioMigrationFile m => m.Ioctl(request, argument),
         _ => throw new MdevException(Errno.ENOTTY, $"ioctl 0x{request:x} on fd {fd}: not a VFIO file"),
     };
 

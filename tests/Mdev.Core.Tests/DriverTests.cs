@@ -1,4 +1,5 @@
 using Mdev.Core.Tests.Support;
+using Mdev.Core.Sysfs;
 
 namespace Mdev.Core.Tests;
 
@@ -17,9 +18,9 @@ public sealed class DriverTests
     }
 
     [Fact]
-    public async Task RegisteringADriver_BindsUnboundDevices_UnregisteringUnbindsThem()
+    public async Task Legacy2016_RegisteringADriver_BindsUnboundDevices_UnregisteringUnbindsThem()
     {
-        var host = new Host(withDriver: false);
+        var host = new Host(withDriver: false, policy: RemovePolicy.Legacy2016);
         var mdev = host.Core.CreateMdevDevice(host.T1, Guid.Parse(Host.Uuid));
         using var listener = host.Core.SubscribeUevents();
         host.Core.RegisterDriver(host.Driver);
@@ -40,15 +41,70 @@ public sealed class DriverTests
     }
 
     [Fact]
-    public void ProbeFailureWhileAttachingLater_LeavesTheDeviceUnbound()
+    public void Legacy2016_ProbeFailureWhileAttachingLater_LeavesTheDeviceUnbound()
     {
-        var host = new Host(withDriver: false);
+        var host = new Host(withDriver: false, policy: RemovePolicy.Legacy2016);
         var mdev = host.Core.CreateMdevDevice(host.T1, Guid.Parse(Host.Uuid));
         host.Driver.FailProbeWith = Errno.ENODEV;
         host.Core.RegisterDriver(host.Driver);
         mdev.Driver.Should().BeNull();
         host.Sysfs.Exists(mdev.SysfsPath + "/driver").Should().BeFalse();
-        host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Should().BeEmpty();
+        host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink).Should().BeEmpty();
+    }
+
+    /// <summary>Modern mdev_match never matches: a driver registered later binds nothing, and its bind file is ENODEV.</summary>
+    [Fact]
+    public void Modern_ADriverRegisteredLater_BindsNothing_AndBindIsEnodev()
+    {
+        var host = new Host(withDriver: false);
+        var mdev = host.Core.CreateMdevDevice(host.T1, Guid.Parse(Host.Uuid));
+        using var listener = host.Core.SubscribeUevents();
+        host.Core.RegisterDriver(host.Driver);
+        mdev.Driver.Should().BeNull();
+        Expect.Errno(Errno.ENODEV, () => host.Sysfs.Write("/sys/bus/mdev/drivers/vfio_mdev/bind", "no-such-device"));
+        Expect.Errno(Errno.ENODEV, () => host.Sysfs.Write("/sys/bus/mdev/drivers/vfio_mdev/bind", Host.Uuid));
+        mdev.Driver.Should().BeNull();
+        host.Driver.Calls.Should().BeEmpty();
+        Expect.Drain(listener).Should().BeEmpty();
+    }
+
+    /// <summary>bus.c's files: drivers_autoprobe, drivers_probe, uevent on the bus; bind, unbind, uevent per driver.</summary>
+    [Fact]
+    public void BusAndDriverFiles_ModesTextAndUnbind()
+    {
+        var host = new Host();
+        var mdev = host.Core.CreateMdevDevice(host.T1, Guid.Parse(Host.Uuid));
+        var sysfs = host.Sysfs;
+        sysfs.ReadDirectory("/sys/bus/mdev").Select(e => e.Name).Should().Equal("devices", "drivers", "drivers_autoprobe", "drivers_probe", "uevent");
+        sysfs.Stat("/sys/bus/mdev/drivers_autoprobe").Mode.Should().Be(SysfsModes.ReadWrite);
+        sysfs.Stat("/sys/bus/mdev/drivers_probe").Mode.Should().Be(SysfsModes.WriteOnly);
+        sysfs.Read("/sys/bus/mdev/drivers_autoprobe").Should().Be("1\n");
+        sysfs.Write("/sys/bus/mdev/drivers_autoprobe", "0\n");
+        sysfs.Read("/sys/bus/mdev/drivers_autoprobe").Should().Be("0\n");
+        sysfs.Write("/sys/bus/mdev/drivers_autoprobe", "yes");
+        sysfs.Read("/sys/bus/mdev/drivers_autoprobe").Should().Be("1\n");
+        Expect.Errno(Errno.ENODEV, () => sysfs.Write("/sys/bus/mdev/drivers_probe", "nothing"));
+        sysfs.Write("/sys/bus/mdev/drivers_probe", Host.Uuid + "\n").Should().Be(37);
+        Expect.Errno(Errno.EACCES, () => sysfs.Read("/sys/bus/mdev/drivers/vfio_mdev/unbind"));
+        sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Select(e => e.Name).Should().Equal(Host.Uuid, "bind", "uevent", "unbind");
+
+        using var listener = host.Core.SubscribeUevents();
+        Expect.Errno(Errno.EINVAL, () => sysfs.Write("/sys/bus/mdev/uevent", "explode"));
+        sysfs.Write("/sys/bus/mdev/uevent", "change");
+        sysfs.Write("/sys/bus/mdev/drivers/vfio_mdev/uevent", "add\n");
+        var synth = Expect.Drain(listener);
+        synth.Select(e => $"{e.ActionName} {e.DevPath} {e.Subsystem}").Should().Equal("change /bus/mdev bus", "add /bus/mdev/drivers/vfio_mdev drivers");
+
+        Expect.Errno(Errno.ENODEV, () => sysfs.Write("/sys/bus/mdev/drivers/vfio_mdev/unbind", "00000000-0000-0000-0000-000000000000"));
+        sysfs.Write("/sys/bus/mdev/drivers/vfio_mdev/unbind", Host.Uuid).Should().Be(36);
+        mdev.Driver.Should().BeNull();
+        sysfs.Exists(mdev.SysfsPath + "/driver").Should().BeFalse();
+        sysfs.Exists("/sys/bus/mdev/drivers/vfio_mdev/" + Host.Uuid).Should().BeFalse();
+        sysfs.Read(mdev.SysfsPath + "/uevent").Should().BeEmpty();
+        var unbind = Expect.Drain(listener).Should().ContainSingle().Subject;
+        unbind.ActionName.Should().Be("unbind");
+        Expect.Errno(Errno.ENODEV, () => sysfs.Write("/sys/bus/mdev/drivers/vfio_mdev/unbind", Host.Uuid));
+        host.Driver.Calls.Should().Equal("probe " + Host.Uuid, "remove " + Host.Uuid);
     }
 
     [Fact]

@@ -75,13 +75,13 @@ public sealed class RemoveTests
         Expect.Errno(Errno.ENODEV, () => mdev.Open());
         await Expect.ErrnoAsync(Errno.EAGAIN, () => _host.Core.RemoveMdevDeviceAsync(Id));
 
-        // The kernel's intermediate state: remove, mdev_type, the type and bus links are gone; the directory and
-        // its driver link stay until the device is released.
+        // The kernel's intermediate state (device_del runs up to the driver's remove, which waits): remove, mdev_type,
+        // power/, uevent, subsystem, the type, bus and driver links are gone; only the (empty) directory stays.
         Expect.Errno(Errno.ENOENT, () => _host.Sysfs.Write(_remove, "1"));
         _host.Sysfs.Exists("/sys/bus/mdev/devices/" + Host.Uuid).Should().BeFalse();
-        _host.Sysfs.Exists(mdev.SysfsPath + "/mdev_type").Should().BeFalse();
         _host.Sysfs.ReadDirectory(Host.Type2 + "/devices").Should().BeEmpty();
-        _host.Sysfs.Exists(mdev.SysfsPath + "/driver").Should().BeTrue();
+        _host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/" + _host.Driver.Name).Select(e => e.Name).Should().NotContain(Host.Uuid);
+        _host.Sysfs.ReadDirectory(mdev.SysfsPath).Should().BeEmpty();
 
         _host.Time.Advance(TimeSpan.FromSeconds(10));
         await WaitUntil(() => _host.Vendor.Requests.Count == 2);

@@ -26,6 +26,7 @@ public sealed unsafe class NativeLayoutTests
         ((byte*)&o.Open - b).Should().Be(96);
         ((byte*)&o.Read - b).Should().Be(104);
         ((byte*)&o.Write - b).Should().Be(112);
+        ((byte*)&o.Statfs - b).Should().Be(120);
         ((byte*)&o.Release - b).Should().Be(136);
         ((byte*)&o.Readdir - b).Should().Be(192);
         ((byte*)&o.Init - b).Should().Be(216);
@@ -70,6 +71,20 @@ public sealed unsafe class NativeLayoutTests
         ((byte*)&s.AccessTime - b).Should().Be(72);
         ((byte*)&s.ModificationTime - b).Should().Be(88);
         ((byte*)&s.ChangeTime - b).Should().Be(104);
+    }
+
+    [Fact]
+    public void NativeStatvfs_Layout_MatchesGlibcX64()
+    {
+        sizeof(NativeStatvfs).Should().Be(112);
+        NativeStatvfs s = default;
+        var b = (byte*)&s;
+        ((byte*)&s.FragmentSize - b).Should().Be(8);
+        ((byte*)&s.Blocks - b).Should().Be(16);
+        ((byte*)&s.Files - b).Should().Be(40);
+        ((byte*)&s.FsId - b).Should().Be(64);
+        ((byte*)&s.Flags - b).Should().Be(72);
+        ((byte*)&s.NameMax - b).Should().Be(80);
     }
 
     [Fact]

@@ -32,13 +32,23 @@ public sealed class SysfsSemanticsTests : IAsyncLifetime
             "/sys/devices/virtual/mtty/mtty/uevent regular file 644 4096\n");
     }
 
+    /// <summary>simple_statfs on sysfs: 4096-byte blocks (PAGE_SIZE), NAME_MAX 255, nothing counted; libfuse's default said 512.</summary>
+    [Fact]
+    public async Task Statvfs_ReportsSysfsBlockSize()
+    {
+        var r = await _host.RunOneAsync($"stat -f -c '%s %S %l %b %c' /sys {Mtty1}/create");
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("4096 4096 255 0 0\n4096 4096 255 0 0\n");
+    }
+
     [Fact]
     public async Task Root_IsTheTreesSys()
     {
         var r = await _host.RunAsync("ls -a /sys", "ls /sys/class/mdev_bus /sys/bus/mdev");
 
         r[0].Stdout.Should().Be(".\n..\nbus\nclass\ndevices\nkernel\n");
-        r[1].Stdout.Should().Be("/sys/bus/mdev:\ndevices\ndrivers\n\n/sys/class/mdev_bus:\nmatrix\nmtty\n");
+        r[1].Stdout.Should().Be("/sys/bus/mdev:\ndevices\ndrivers\ndrivers_autoprobe\ndrivers_probe\nuevent\n\n/sys/class/mdev_bus:\nmatrix\nmtty\n");
     }
 
     [Fact]

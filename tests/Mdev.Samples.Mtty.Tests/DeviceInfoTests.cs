@@ -44,7 +44,7 @@ public sealed class DeviceInfoTests : IDisposable
         var region = Bytes.Sized(32, 32, 0xffff, 7, 0xffff);
         process.Ioctl(fd, VfioIoctl.DeviceGetRegionInfo, region).Should().Be(0);
         (Bytes.U32(region, 0), Bytes.U32(region, 4), Bytes.U32(region, 8), Bytes.U32(region, 12), Bytes.U64(region, 16), Bytes.U64(region, 24))
-            .Should().Be((32u, 0x3u, 7u, 0u, 0xffUL, 0x700_0000_0000UL));
+            .Should().Be((32u, 0x3u, 7u, 0xffffu, 0xffUL, 0x700_0000_0000UL)); // no capabilities: cap_offset stays as given
         var bar1 = Bytes.Sized(32, 32, 0, 1);
         process.Ioctl(fd, VfioIoctl.DeviceGetRegionInfo, bar1).Should().Be(0);
         (Bytes.U32(bar1, 4), Bytes.U64(bar1, 16), Bytes.U64(bar1, 24)).Should().Be((0x3u, 0UL, 1UL << 40));

@@ -268,6 +268,31 @@ public sealed class InterruptTests : IDisposable
         Expect.Errno(Errno.EINVAL, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(20, 0x21, 1, 0, 1)));
     }
 
+    /// <summary>
+    /// mtty_set_irqs validates action and mode before it calls eventfd_ctx_fdget: MASK/UNMASK with DATA_EVENTFD is ENOTTY
+    /// and an MSI trigger in INTx mode EINVAL, whatever the fd; an INTx TRIGGER disables the old eventfd first.
+    /// </summary>
+    [Fact]
+    public void Raw_VendorChecksComeBeforeTheEventfdIsResolved()
+    {
+        var (process, fd) = _host.OpenRaw(_host.Create(MttyHost.Type1, MttyHost.Uuid2));
+        using var vmm = process;
+        process.Ioctl(fd, VfioIoctl.DeviceGetInfo, Bytes.Sized(16, 16));
+        int efd = process.EventFd();
+        process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x24, 0, 0, 1, unchecked((uint)efd))).Should().Be(0); // INTx on
+
+        Expect.Errno(Errno.ENOTTY, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x04 | 0x08, 0, 0, 1, 99))); // MASK, DATA_EVENTFD, fd 99 not open
+        Expect.Errno(Errno.ENOTTY, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x04 | 0x10, 0, 0, 1, 99))); // UNMASK
+        Expect.Errno(Errno.ENOTTY, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x04 | 0x08, 1, 0, 1, 99))); // MSI MASK
+        Expect.Errno(Errno.EINVAL, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x24, 1, 0, 1, 99))); // MSI trigger in INTx mode
+        process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(20, 0x21, 0, 0, 1)).Should().Be(0, "INTx is still enabled");
+        process.GetEventFd(efd).Read().Should().Be(1);
+
+        Expect.Errno(Errno.EBADF, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x24, 0, 0, 1, 99)));
+        Expect.Errno(Errno.EINVAL, () => process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(20, 0x21, 0, 0, 1))); // the bad fd left INTx disabled
+        process.Ioctl(fd, VfioIoctl.DeviceSetIrqs, Bytes.Of(24, 0x24, 1, 0, 1, unchecked((uint)efd))).Should().Be(0, "no IRQ mode: MSI may take over");
+    }
+
     [Fact]
     public void Close_DisablesIntxAndMsi_TheUartStateStays()
     {

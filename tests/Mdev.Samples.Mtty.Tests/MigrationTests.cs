@@ -146,7 +146,7 @@ public sealed class MigrationTests : IDisposable
         (Bytes.U32(header, 8), Bytes.U32(header, 12), Bytes.U32(header, 16), Bytes.U32(header, 20)).Should().Be((1u, 0u, 1u, 0u));
 
         new Guest(source).Out(0, Guest.Scr, 0x99); // the device still runs in PRE_COPY
-        source.SetMigrationState(VfioMigrationState.StopCopy).Should().NotBeNull();
+        source.SetMigrationState(VfioMigrationState.StopCopy).Should().BeNull("the pre-copy stream stays the saving stream");
         var rest = await Migration.ReadToEndAsync(data.Reader);
         rest.Should().HaveCount(36);
         rest[7].Should().Be(0x99);

@@ -34,8 +34,9 @@ public sealed class DeviceIoctlTests
         Expect.Errno(Errno.EINVAL, () => _device.Ioctl(VfioIoctl.DeviceGetRegionInfo, Bytes.Sized(32, 32, 0, 10)));
         var r = Bytes.Sized(32, 32, 0xffff, 7, 0xffff);
         _device.Ioctl(VfioIoctl.DeviceGetRegionInfo, r).Should().Be(0);
+        // vfio_ioctl_device_get_region_info: no capabilities, so cap_offset is left as the caller gave it.
         (Bytes.U32(r, 0), Bytes.U32(r, 4), Bytes.U32(r, 8), Bytes.U32(r, 12), Bytes.U64(r, 16), Bytes.U64(r, 24))
-            .Should().Be((32u, 3u, 7u, 0u, 0x100UL, 7UL << 40));
+            .Should().Be((32u, 3u, 7u, 0xffffu, 0x100UL, 7UL << 40));
     }
 
     [Fact]
@@ -164,6 +165,9 @@ public sealed class DeviceIoctlTests
         Expect.Errno(Errno.EINVAL, () => _device.Mmap(TestPciVendor.Bar2, 0x1000));
         Expect.Errno(Errno.EINVAL, () => _device.Mmap(TestPciVendor.Bar2 + 0x2000, 0x2000));
         Expect.Errno(Errno.EINVAL, () => _device.Mmap(TestPciVendor.Bar0, 0x1000));
+        Expect.Errno(Errno.EINVAL, () => _device.Mmap(TestPciVendor.Bar2 + 0x1000, 0x2001)); // rounded up to 0x3000: past the area
+        Expect.Errno(Errno.EINVAL, () => _device.Mmap(TestPciVendor.Bar2 + 0x1000, 0));
+        _device.Mmap(TestPciVendor.Bar2 + 0x1000, 0x1801).Length.Should().Be(0x2000, "do_mmap rounds the length up to a page");
         var window = _device.Mmap(TestPciVendor.Bar2 + 0x1000, 0x2000);
         window.Length.Should().Be(0x2000);
         window.Span[5] = 0x5a;

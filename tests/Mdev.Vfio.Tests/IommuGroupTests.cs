@@ -85,7 +85,10 @@ public sealed class IommuGroupTests
         // The VFIO group's class device is announced when vfio_mdev creates it during the probe; the mdev's own add and
         // bind follow once the create has succeeded (the core sends no uevent for a create that fails). README lists this.
         events.Select(e => $"{e.ActionName} {e.Subsystem}").Should().Equal(
-            "add vfio", "add mdev", "bind mdev", "remove vfio", "unbind mdev", "remove mdev");
+            "add vfio", "add vfio-dev", "add mdev", "bind mdev", "remove vfio-dev", "remove vfio", "unbind mdev", "remove mdev");
+        events[0].Environment.Select(kv => kv.Key).Should().Equal("ACTION", "DEVPATH", "SUBSYSTEM", "MAJOR", "MINOR", "DEVNAME", "SEQNUM");
+        (events[0]["MAJOR"], events[0]["MINOR"], events[0]["DEVNAME"]).Should().Be(("242", "0", "vfio/0"));
+        events[5]["DEVNAME"].Should().Be("vfio/0", "remove carries the node too");
     }
 
     [Fact]
@@ -94,5 +97,36 @@ public sealed class IommuGroupTests
         var core = new MdevCore();
         _ = new VfioModule(core);
         Expect.Errno(Errno.EBUSY, () => _ = new VfioModule(core));
+    }
+
+    /// <summary>
+    /// The group's class device has a node (<c>dev</c> "MAJ:MIN", uevent MAJOR/MINOR/DEVNAME=vfio/N); since 6.1 the
+    /// vfio_device is a vfio-dev class device below the mdev (vfio_device_add), with no node without VFIO_DEVICE_CDEV.
+    /// </summary>
+    [Fact]
+    public void ClassDevices_VfioGroupNodeAndVfioDev()
+    {
+        var host = new VfioHost();
+        var sysfs = host.Core.Sysfs;
+        int id = host.GroupId;
+        Expect.Errno(Errno.EACCES, () => sysfs.Write($"/sys/class/vfio/{id}/dev", "1:2"));
+        sysfs.Read($"/sys/class/vfio/{id}/dev").Should().Be($"242:{id}\n");
+        sysfs.Read($"/sys/class/vfio/{id}/uevent").Should().Be($"MAJOR=242\nMINOR={id}\nDEVNAME=vfio/{id}\n");
+
+        var vfioDev = host.Device.SysfsPath + "/vfio-dev/vfio0";
+        sysfs.ReadDirectory(vfioDev).Select(e => e.Name).Should().Equal("device", "power", "subsystem", "uevent");
+        sysfs.ReadLink(vfioDev + "/device").Should().Be("../../../" + host.Device.Name);
+        sysfs.ReadLink(vfioDev + "/subsystem").Should().EndWith("/class/vfio-dev");
+        sysfs.Read(vfioDev + "/uevent").Should().BeEmpty();
+        sysfs.ReadLink("/sys/class/vfio-dev/vfio0").Should().EndWith(host.Device.Name + "/vfio-dev/vfio0");
+
+        using var listener = host.Core.SubscribeUevents();
+        sysfs.Write($"/sys/class/vfio/{id}/uevent", "change\0").Should().Be(7);
+        listener.Reader.TryRead(out var e).Should().BeTrue();
+        e!.Environment.Select(kv => kv.Key).Should().Equal("ACTION", "DEVPATH", "SUBSYSTEM", "SYNTH_UUID", "MAJOR", "MINOR", "DEVNAME", "SEQNUM");
+
+        host.Core.RemoveMdevDevice(host.Device.Uuid);
+        sysfs.Exists("/sys/class/vfio-dev/vfio0").Should().BeFalse();
+        sysfs.Exists($"/sys/class/vfio/{id}").Should().BeFalse();
     }
 }

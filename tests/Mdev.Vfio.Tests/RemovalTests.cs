@@ -16,6 +16,9 @@ public sealed class RemovalTests
         await WaitUntil(() => host.Pci.Requests == 2);
         removal.IsCompleted.Should().BeFalse();
         host.Core.Sysfs.Exists("/sys/kernel/iommu_groups/0").Should().BeTrue("the group goes only once the file is closed");
+        // device_del up to vfio_unregister_group_dev's wait: only the iommu_group link is left (vfio-dev/ went first).
+        host.Core.Sysfs.ReadDirectory(host.Device.SysfsPath).Select(e => e.Name).Should().Equal("iommu_group");
+        host.Core.Sysfs.Exists("/sys/class/vfio-dev/vfio0").Should().BeFalse();
         Expect.Errno(Errno.ENODEV, () => group.GetDeviceFile(VfioHost.Uuid));
 
         device.Dispose();
@@ -39,6 +42,9 @@ public sealed class RemovalTests
         device.GetInfo().NumRegions.Should().Be(10);
         host.Device.State.Should().Be(MdevDeviceState.Active);
         host.Core.Sysfs.Exists(host.Device.SysfsPath + "/iommu_group").Should().BeTrue();
+        host.Core.Sysfs.ReadDirectory(host.Device.SysfsPath).Select(e => e.Name).Should().Equal(
+            "driver", "iommu_group", "mdev_type", "power", "remove", "subsystem", "uevent", "vfio-dev");
+        host.Core.Sysfs.Exists("/sys/class/vfio-dev/vfio0").Should().BeTrue("the cancelled wait puts vfio-dev back");
     }
 
     [Fact]

@@ -48,8 +48,10 @@ internal static class SysfsPath
     {
         var from = Split(linkDirectory) ?? [];
         var to = Split(target) ?? [];
+        // kernfs_get_target_path looks for the common ancestor among the ancestors of the target's parent, so a link to
+        // an ancestor of its own directory goes one level past it and back down: vfio-dev/vfio0/device → ../../../<uuid>.
         int common = 0;
-        while (common < from.Count && common < to.Count && string.Equals(from[common], to[common], StringComparison.Ordinal))
+        while (common < from.Count && common < to.Count - 1 && string.Equals(from[common], to[common], StringComparison.Ordinal))
         {
             common++;
         }

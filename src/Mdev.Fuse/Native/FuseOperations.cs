@@ -54,8 +54,8 @@ internal unsafe struct FuseOperations
     /// <summary><c>int (*write)(const char *, const char *, size_t, off_t, struct fuse_file_info *)</c> (offset 112).</summary>
     public delegate* unmanaged[Cdecl]<byte*, byte*, nuint, long, FuseFileInfo*, int> Write;
 
-    /// <summary><c>statfs</c> (offset 120); not provided (libfuse answers with defaults).</summary>
-    public void* Statfs;
+    /// <summary><c>statfs</c> (offset 120): sysfs's <c>simple_statfs</c> figures (libfuse's default would say 512-byte blocks).</summary>
+    public delegate* unmanaged[Cdecl]<byte*, NativeStatvfs*, int> Statfs;
 
     /// <summary><c>flush</c> (offset 128); not provided.</summary>
     public void* Flush;

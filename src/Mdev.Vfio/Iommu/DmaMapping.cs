@@ -21,4 +21,10 @@ internal sealed class DmaMapping(ulong iova, ulong vaddr, ulong size, DmaMapFlag
     public Dictionary<ulong, int>? Pins { get; set; }
 
     public bool HasPins => Pins is { Count: > 0 };
+
+    /// <summary>Page IOVAs dirtied since the last report (<c>dma-&gt;bitmap</c>); null while dirty tracking is off.</summary>
+    public HashSet<ulong>? Dirty { get; set; }
+
+    /// <summary><c>vfio_dma_populate_bitmap</c>: a fresh bitmap holding the pinned pages, which count as dirty.</summary>
+    public void PopulateDirty() => Dirty = Pins is null ? [] : [.. Pins.Keys];
 }

@@ -20,7 +20,7 @@ namespace Mdev.Vfio;
 /// the vendor calls <see cref="Unpin"/> from inside. Every operation that throws has left the state as it was.
 /// </para>
 /// </remarks>
-public sealed class Type1Iommu
+public sealed partial class Type1Iommu
 {
     /// <summary>The page size (<c>PAGE_SIZE</c>, 4 KiB): the granularity of mappings, pins and alignment.</summary>
     public const int PageSize = 4096;
@@ -238,7 +238,13 @@ public sealed class Type1Iommu
                 throw MapError(Errno.EINVAL, iova, size, $"the caller's memory is the wrong size: {backing.Length} bytes for a 0x{size:x}-byte mapping");
             }
 
-            _mappings.Insert(index, new DmaMapping(iova, vaddr, size, flags & prot, backing));
+            var mapping = new DmaMapping(iova, vaddr, size, flags & prot, backing);
+            if (_dirtyTracking)
+            {
+                mapping.PopulateDirty(); // vfio_dma_do_map: vfio_dma_bitmap_alloc while tracking
+            }
+
+            _mappings.Insert(index, mapping);
         }
     }
 
@@ -406,8 +412,10 @@ public sealed class Type1Iommu
             for (var i = 0; i < pageCount; i++)
             {
                 var page = iova + ((ulong)i * PageSize);
-                var pins = FindContaining(page)!.Pins ??= [];
+                var mapping = FindContaining(page)!;
+                var pins = mapping.Pins ??= [];
                 pins[page] = pins.GetValueOrDefault(page) + 1;
+                mapping.Dirty?.Add(page); // vfio_iommu_type1_pin_pages marks a pinned page dirty while tracking
             }
         }
     }
@@ -530,6 +538,7 @@ public sealed class Type1Iommu
                     source[..chunk].CopyTo(mapping.Backing.Span.Slice(offset, chunk));
                 }
 
+                MarkDirty(mapping, cursor, chunk); // vfio_iommu_type1_dma_rw_chunk: a write dirties its pages while tracking
                 source = source[chunk..];
                 cursor += (ulong)chunk;
             }
