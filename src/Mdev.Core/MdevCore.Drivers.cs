@@ -185,10 +185,7 @@ public sealed partial class MdevCore
         try
         {
             WaitForReleaseAsync(mdev, CancellationToken.None).GetAwaiter().GetResult();
-            if (Unbind(mdev))
-            {
-                _uevents.Publish(new PendingUevent(UeventAction.Unbind, mdev.DevPath, BusName));
-            }
+            Unbind(mdev); // publishes unbind itself, under the binding lock
         }
         finally
         {

@@ -32,8 +32,13 @@ public sealed class VfioModule
     private readonly Dictionary<MdevDevice, IommuGroup> _byDevice = [];
     private readonly IdAllocator _ids = new();
 
-    /// <summary>The <c>vfio.device_ida</c> indexes in use (<c>vfio-dev/vfioX</c>), guarded by <see cref="Lock"/>.</summary>
+    /// <summary>
+    /// The <c>vfio.device_ida</c> indexes in use (<c>vfio-dev/vfioX</c>), guarded by <see cref="Lock"/>. As with group ids,
+    /// an index returns to <see cref="_deviceIds"/> only once its class device is gone (<c>vfio_device_release</c> frees it
+    /// after <c>device_del</c>), so a racing create never meets the old <c>/sys/class/vfio-dev/vfioX</c>.
+    /// </summary>
     private readonly Dictionary<MdevDevice, int> _deviceIndexes = [];
+    private readonly IdAllocator _deviceIds = new();
 
     /// <summary>Creates the VFIO stack and registers <c>vfio_mdev</c> on <paramref name="core"/>'s mdev bus.</summary>
     /// <param name="core">The mdev core.</param>
@@ -223,13 +228,7 @@ public sealed class VfioModule
     {
         lock (Lock)
         {
-            int index = 0;
-            while (_deviceIndexes.ContainsValue(index))
-            {
-                index++;
-            }
-
-            _deviceIndexes[mdev] = index;
+            _deviceIndexes[mdev] = _deviceIds.Allocate();
         }
 
         try
@@ -252,7 +251,6 @@ public sealed class VfioModule
         lock (Lock)
         {
             path = _deviceIndexes.ContainsKey(mdev) ? VfioDevPath(mdev) : null;
-            _deviceIndexes.Remove(mdev);
         }
 
         if (path is not null && Core.FindTreeDevice(path) is { } vfioDev)
@@ -261,6 +259,13 @@ public sealed class VfioModule
         }
 
         Core.Sysfs.TryRemove(mdev.SysfsPath + "/vfio-dev");
+        lock (Lock)
+        {
+            if (_deviceIndexes.Remove(mdev, out int index))
+            {
+                _deviceIds.Free(index);
+            }
+        }
     }
 
     /// <summary>The sysfs path of a device's vfio-dev class device (index from <see cref="_deviceIndexes"/>).</summary>
