@@ -26,6 +26,12 @@ internal static class ServeCommand
             return 2;
         }
 
+        if (parsed.VfioSocket is not null && !File.Exists(VfioRemoteServer.PreloadLibraryPath))
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim serve: --vfio-socket needs the preload library {VfioRemoteServer.PreloadLibraryPath}, which was not built (no gcc at build time: apt-get install gcc libc6-dev, then rebuild)");
+            return 1;
+        }
+
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
