@@ -105,12 +105,7 @@ public sealed class ClientTests : IAsyncLifetime
             RemoteHost.ClientPath,
             [Group(source), U.ToString(), "migrate", Group(destination), Destination.ToString()],
             stdin: true);
-        var lines = new Dictionary<string, string>();
-        while (await client.StandardOutput.ReadLineAsync().WaitAsync(Patience) is { } line && line != "ready")
-        {
-            var kv = line.Split(' ', 2);
-            lines[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
-        }
+        var lines = await ReadUntilAsync(client, "ready");
 
         // Malformed first: a state that does not exist, and the calls a stream refuses.
         lines["mig_get"].Should().Be("OK state 2 fd -1");
@@ -169,6 +164,51 @@ public sealed class ClientTests : IAsyncLifetime
         rest.Should().Be("dest_regs lcr 03 scr 5c scr1 a5 rx MIG\n", "the client reads the migrated registers and FIFO back");
     }
 
+    /// <summary>
+    /// dup, dup2, dup3 and fcntl(F_DUPFD_CLOEXEC) of served fds name one open file, as the kernel's file table does:
+    /// closing the original leaves the duplicate working, a dup2 over a served fd drops that name only, the device is
+    /// open once however many names it has, and the last close releases it while the client still runs.
+    /// </summary>
+    [Fact]
+    public async Task Dup_Dup2_Dup3_FcntlDupfd_ShareOneOpenFile_AndTheLastCloseReleasesTheDevice()
+    {
+        var mdev = _host.Create(U);
+        using var client = _host.Start(RemoteHost.ClientPath, [Group(mdev), U.ToString(), "dup"], stdin: true);
+        var lines = await ReadUntilAsync(client, "ready");
+
+        lines["dup_bad"].Should().Be("EBADF");
+        lines["dupfd_bad"].Should().Be("EBADF");
+        lines["dup3_same"].Should().Be("EINVAL");
+        lines["dup"].Should().Be("OK cloexec 0", "dup clears FD_CLOEXEC");
+        lines["close_original"].Should().Be("OK");
+        lines["ioctl_dup"].Should().Be("OK", "the duplicate keeps the device file open");
+        lines["ioctl_closed_original"].Should().Be("EBADF");
+        lines["dupfd_cloexec"].Should().Be("OK at_least_100 1 cloexec 1");
+        lines["pread_dupfd"].Should().Be("4 id 0x32534348");
+        lines["dup2_self"].Should().Be("1");
+        lines["dup2_null_over_group_dup"].Should().Be("OK");
+        lines["ioctl_replaced"].Should().Be("ENOTTY", "the name now stands for /dev/null, answered by the real kernel");
+        lines["ioctl_group"].Should().Be("OK", "the group stays open through its first name");
+        lines["dup3"].Should().Be("OK cloexec 1");
+        lines["dup2_over_dup"].Should().Be("OK");
+        mdev.OpenCount.Should().Be(1, "four names, one open file");
+
+        await client.StandardInput.WriteLineAsync("go");
+        await client.StandardInput.FlushAsync();
+        lines = await ReadUntilAsync(client, "closed");
+        lines["close_d2"].Should().Be("OK");
+        lines["close_d3"].Should().Be("OK");
+        lines["ioctl_last"].Should().Be("OK", "one name is left");
+        lines["close_last"].Should().Be("OK");
+        mdev.OpenCount.Should().Be(0, "the last close released the device");
+        client.HasExited.Should().BeFalse("the release came from the close, not from the process's exit");
+
+        await client.StandardInput.WriteLineAsync("go");
+        await client.StandardInput.FlushAsync();
+        await client.WaitForExitAsync().WaitAsync(Patience);
+        client.ExitCode.Should().Be(0);
+    }
+
     [Fact]
     public async Task ServerGone_EveryCallAnswersEnodev_WithoutHangOrSigpipe()
     {
@@ -209,6 +249,19 @@ public sealed class ClientTests : IAsyncLifetime
 
         (await RemoveAsync()).Should().BeTrue();
         _host.Core.FindDevice(U).Should().BeNull();
+    }
+
+    /// <summary>The client's "key value" lines up to <paramref name="marker"/>, by key.</summary>
+    private static async Task<Dictionary<string, string>> ReadUntilAsync(Process client, string marker)
+    {
+        var lines = new Dictionary<string, string>();
+        while (await client.StandardOutput.ReadLineAsync().WaitAsync(Patience) is { } line && line != marker)
+        {
+            var kv = line.Split(' ', 2);
+            lines[kv[0]] = kv.Length > 1 ? kv[1] : string.Empty;
+        }
+
+        return lines;
     }
 
     private string Group(Mdev.Core.MdevDevice mdev) => _host.GroupOf(mdev).ToString(CultureInfo.InvariantCulture);

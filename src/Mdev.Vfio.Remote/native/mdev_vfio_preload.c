@@ -59,8 +59,14 @@ static int mv_broken;
 static unsigned char mv_out[sizeof(struct mv_request) + MV_MAX_PAYLOAD];
 static unsigned char mv_in[sizeof(struct mv_reply) + MV_MAX_PAYLOAD];
 
-/* Client fd -> server fd + 1 (0: not served). Read without the lock, written with __atomic stores. */
+/* Client fd -> server fd + 1 (0: not served). Read without a lock, written with __atomic stores under mv_table_lock. */
 static int32_t mv_remote[MV_TABLE];
+
+/* Guarded by mv_table_lock: how many client fds name each server fd (dup, dup2, dup3, fcntl(F_DUPFD) share one open
+ * file, as the kernel's file table does); the last close sends MV_OP_CLOSE. The lock is held across the real dup or
+ * close, so a dup and a close of the same fd on two threads see one order. Never taken while mv_lock is held. */
+static pthread_mutex_t mv_table_lock = PTHREAD_MUTEX_INITIALIZER;
+static int32_t mv_refs[MV_TABLE];
 
 #define REAL(name) \
 	static __typeof__(&name) real_##name; \
@@ -99,6 +105,7 @@ static void mv_after_fork_child(void)
 	mv_sock = -1;
 	mv_broken = 1;
 	pthread_mutex_init(&mv_lock, NULL);
+	pthread_mutex_init(&mv_table_lock, NULL);
 }
 
 /* Connects once; later calls after a failure keep failing. Called with mv_lock held. */
@@ -221,6 +228,23 @@ static int mv_call(uint32_t op, int32_t fd, uint32_t request, uint64_t arg, cons
 	return rep.error;
 }
 
+/* cfd names rfd from now on. Called with mv_table_lock held. */
+static void mv_map_locked(int cfd, int rfd)
+{
+	mv_refs[rfd]++;
+	__atomic_store_n(&mv_remote[cfd], rfd + 1, __ATOMIC_RELEASE);
+}
+
+/* cfd names nothing any more; returns the server fd when cfd was its last name (to close), else -1. With the lock. */
+static int mv_unmap_locked(int cfd)
+{
+	int rfd = mv_lookup(cfd);
+	if (rfd < 0)
+		return -1;
+	__atomic_store_n(&mv_remote[cfd], 0, __ATOMIC_RELEASE);
+	return --mv_refs[rfd] == 0 ? rfd : -1;
+}
+
 static void mv_close_remote(int rfd)
 {
 	int64_t ignored;
@@ -233,16 +257,18 @@ static int mv_bind(int rfd, int flags)
 {
 	REAL(open);
 	REAL(close);
-	int cfd = real_open("/dev/null", (flags & O_ACCMODE) | (flags & O_CLOEXEC));
+	int cfd = rfd < 0 || rfd >= MV_TABLE ? -2 : real_open("/dev/null", (flags & O_ACCMODE) | (flags & O_CLOEXEC));
 	if (cfd < 0 || cfd >= MV_TABLE) {
-		int e = cfd < 0 ? errno : EMFILE;
+		int e = cfd == -1 ? errno : EMFILE;
 		if (cfd >= 0)
 			real_close(cfd);
 		mv_close_remote(rfd);
 		errno = e;
 		return -1;
 	}
-	__atomic_store_n(&mv_remote[cfd], rfd + 1, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&mv_table_lock);
+	mv_map_locked(cfd, rfd);
+	pthread_mutex_unlock(&mv_table_lock);
 	return cfd;
 }
 
@@ -552,12 +578,105 @@ int __openat64_2(int dirfd, const char *path, int flags)
 int close(int fd)
 {
 	REAL(close);
-	int rfd = mv_lookup(fd);
+	if (mv_lookup(fd) < 0)
+		return real_close(fd);
+	pthread_mutex_lock(&mv_table_lock);
+	int last = mv_unmap_locked(fd);
+	int r = real_close(fd), e = errno;
+	pthread_mutex_unlock(&mv_table_lock);
+	if (last >= 0)
+		mv_close_remote(last); /* the file's last descriptor: the server releases it (the kernel's last fput) */
+	errno = e;
+	return r;
+}
+
+/* The new descriptor of a dup-like call names what fd names (one more reference), and what it replaced (dup2/dup3
+ * onto a served fd) loses one. Called with mv_table_lock held; returns the server fd to close, or -1. */
+static int mv_dup_locked(int fd, int newfd)
+{
+	REAL(close);
+	if (newfd < 0 || newfd == fd)
+		return -1;
+	int last = mv_unmap_locked(newfd), rfd = mv_lookup(fd);
 	if (rfd >= 0) {
-		__atomic_store_n(&mv_remote[fd], 0, __ATOMIC_RELEASE);
-		mv_close_remote(rfd);
+		if (newfd >= MV_TABLE) { /* cannot be served: as if the table were full */
+			real_close(newfd);
+			errno = EMFILE;
+			return last;
+		}
+		mv_map_locked(newfd, rfd);
 	}
-	return real_close(fd);
+	return last;
+}
+
+/* Runs one dup-like call under mv_table_lock and keeps the table in step with the kernel's. */
+#define MV_DUP(fd, call) \
+	int r, e, last; \
+	pthread_mutex_lock(&mv_table_lock); \
+	r = (call); \
+	e = errno; \
+	last = mv_dup_locked((fd), r); \
+	if (r >= MV_TABLE && mv_lookup(fd) >= 0) { \
+		r = -1; \
+		e = EMFILE; \
+	} \
+	pthread_mutex_unlock(&mv_table_lock); \
+	if (last >= 0) \
+		mv_close_remote(last); \
+	errno = e; \
+	return r
+
+int dup(int fd)
+{
+	REAL(dup);
+	if (mv_lookup(fd) < 0)
+		return real_dup(fd);
+	MV_DUP(fd, real_dup(fd));
+}
+
+int dup2(int fd, int newfd)
+{
+	REAL(dup2);
+	if (mv_lookup(fd) < 0 && mv_lookup(newfd) < 0)
+		return real_dup2(fd, newfd);
+	MV_DUP(fd, real_dup2(fd, newfd));
+}
+
+int dup3(int fd, int newfd, int flags)
+{
+	REAL(dup3);
+	if (mv_lookup(fd) < 0 && mv_lookup(newfd) < 0)
+		return real_dup3(fd, newfd, flags);
+	MV_DUP(fd, real_dup3(fd, newfd, flags));
+}
+
+/* fcntl and fcntl64 (what a program built with _FILE_OFFSET_BITS=64 calls): F_DUPFD and F_DUPFD_CLOEXEC of a served
+ * fd give a served fd; every other command goes to the C library with its argument as given. */
+static int mv_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
+{
+	if ((cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) || mv_lookup(fd) < 0)
+		return real(fd, cmd, arg);
+	MV_DUP(fd, real(fd, cmd, arg));
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	REAL(fcntl);
+	return mv_fcntl(real_fcntl, fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	REAL(fcntl64);
+	return mv_fcntl(real_fcntl64, fd, cmd, arg);
 }
 
 int ioctl(int fd, unsigned long request, ...)

@@ -1,6 +1,6 @@
 /* A small VMM stand-in for the tests: run with LD_PRELOAD=mdev_vfio_preload.so and MDEV_VFIO_SOCKET, it drives
  * a served mtty through the plain uapi and prints one "key value" line per observation.
- * Usage: remote_client GROUP_NUMBER UUID MODE   (MODE: uapi | dma | gone)
+ * Usage: remote_client GROUP_NUMBER UUID MODE   (MODE: uapi | dma | gone | dup)
  *        remote_client GROUP_NUMBER UUID migrate GROUP_NUMBER2 UUID2   (migrates UUID's state into UUID2) */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -264,6 +264,41 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 3; i++)
 			pread(d2, &rx[i], 1, 0);
 		SAY("dest_regs lcr %02x scr %02x scr1 %02x rx %.3s", lcr, scr, scr1, rx);
+		return 0;
+	}
+
+	if (strcmp(mode, "dup") == 0) {
+		/* Malformed first: descriptors that are not open. */
+		SAY("dup_bad %s", err(dup(-1)));
+		SAY("dupfd_bad %s", err(fcntl(1000, F_DUPFD, 0)));
+		SAY("dup3_same %s", err(dup3(d, d, 0)));
+		int d2 = dup(d);
+		SAY("dup %s cloexec %d", err(d2), fcntl(d2, F_GETFD) & FD_CLOEXEC);
+		SAY("close_original %s", err(close(d)));
+		SAY("ioctl_dup %s", err(ioctl(d2, VFIO_DEVICE_GET_INFO, &info)));
+		SAY("ioctl_closed_original %s", err(ioctl(d, VFIO_DEVICE_GET_INFO, &info)));
+		int d3 = fcntl(d2, F_DUPFD_CLOEXEC, 100);
+		SAY("dupfd_cloexec %s at_least_100 %d cloexec %d", err(d3), d3 >= 100, fcntl(d3, F_GETFD) & FD_CLOEXEC);
+		id = 0;
+		n = pread(d3, &id, 4, (off_t)region.offset);
+		SAY("pread_dupfd %zd id 0x%08x", n, id);
+		SAY("dup2_self %d", dup2(d3, d3) == d3);
+		int gd = dup(g);
+		SAY("dup2_null_over_group_dup %s", err(dup2(not_vfio, gd)));
+		SAY("ioctl_replaced %s", err(ioctl(gd, VFIO_GROUP_GET_STATUS, &st))); /* now /dev/null: the real kernel */
+		st.argsz = sizeof st;
+		SAY("ioctl_group %s", err(ioctl(g, VFIO_GROUP_GET_STATUS, &st)));
+		int d4 = dup3(d3, 200, O_CLOEXEC);
+		SAY("dup3 %s cloexec %d", err(d4), fcntl(d4, F_GETFD) & FD_CLOEXEC);
+		SAY("dup2_over_dup %s", err(dup2(d4, d2))); /* d2 named the same file: still one open device */
+		SAY("ready");
+		wait_line(); /* the test sees the device open once */
+		SAY("close_d2 %s", err(close(d2)));
+		SAY("close_d3 %s", err(close(d3)));
+		SAY("ioctl_last %s", err(ioctl(d4, VFIO_DEVICE_GET_INFO, &info)));
+		SAY("close_last %s", err(close(d4)));
+		SAY("closed");
+		wait_line(); /* the test sees the device released by the last close, the process still alive */
 		return 0;
 	}
 
