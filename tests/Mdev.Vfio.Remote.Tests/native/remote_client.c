@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,25 @@ static void put8(int d, uint64_t off, unsigned char v)
 {
 	if (pwrite(d, &v, 1, (off_t)off) != 1)
 		exit(4);
+}
+
+/* dup mode's threads: each names the device anew and drops the name, many times, at once (no socket traffic: only
+ * the library's name counts are at stake), using the new name every 1024th round. */
+#define DUP_ROUNDS 100000
+static int dup_target;
+
+static void *dup_churn(void *arg)
+{
+	long failures = 0;
+	for (int i = 0; i < DUP_ROUNDS; i++) {
+		int x = (i & 1) ? dup(dup_target) : fcntl(dup_target, F_DUPFD_CLOEXEC, 0);
+		struct vfio_device_info info = {.argsz = sizeof info};
+		if (x < 0 || ((i & 1023) == 0 && (ioctl(x, VFIO_DEVICE_GET_INFO, &info) != 0 || info.num_regions != 9)) ||
+		    close(x) != 0)
+			failures++;
+	}
+	*(long *)arg = failures;
+	return NULL;
 }
 
 static void wait_line(void)
@@ -291,6 +311,14 @@ int main(int argc, char **argv)
 		int d4 = dup3(d3, 200, O_CLOEXEC);
 		SAY("dup3 %s cloexec %d", err(d4), fcntl(d4, F_GETFD) & FD_CLOEXEC);
 		SAY("dup2_over_dup %s", err(dup2(d4, d2))); /* d2 named the same file: still one open device */
+		dup_target = d4;
+		long failures[2] = {-1, -1};
+		pthread_t threads[2];
+		for (int i = 0; i < 2; i++)
+			pthread_create(&threads[i], NULL, dup_churn, &failures[i]);
+		for (int i = 0; i < 2; i++)
+			pthread_join(threads[i], NULL);
+		SAY("dup_threads rounds %d failures %ld", 2 * DUP_ROUNDS, failures[0] + failures[1]);
 		SAY("ready");
 		wait_line(); /* the test sees the device open once */
 		SAY("close_d2 %s", err(close(d2)));
