@@ -3,7 +3,8 @@
  * MDEV_VFIO_SOCKET. Every other path and descriptor goes to the C library untouched.
  *
  * Each served file is a real descriptor in the VMM (a /dev/null placeholder, so numbers stay unique and poll,
- * fcntl and close behave) mapped to the server's descriptor. The argument of each VFIO ioctl is sent by shape
+ * fcntl and close behave) mapped to the server's descriptor; dup, dup2, dup3 and fcntl(F_DUPFD*) give more names for
+ * it, counted, and the last close closes it on the server. The argument of each VFIO ioctl is sent by shape
  * (VFIO ioctls carry no size): plain value, pointer to a container fd (translated), NUL-terminated name (its result
  * fd translated), or an argsz-led struct sent whole (at least the kernel's minsz) and copied back, so capability
  * chains that grow work. SET_IRQS eventfds travel with SCM_RIGHTS. A migration data_fd answered by
