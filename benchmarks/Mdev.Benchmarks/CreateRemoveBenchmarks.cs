@@ -11,6 +11,7 @@ namespace Mdev.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(FiguresConfig))]
 public class CreateRemoveBenchmarks
 {
     private MdevCore _core = null!;

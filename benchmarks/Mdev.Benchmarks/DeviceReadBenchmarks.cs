@@ -15,6 +15,7 @@ namespace Mdev.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(FiguresConfig))]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet calls GlobalCleanup, which disposes it")]
 public unsafe partial class DeviceReadBenchmarks
 {

@@ -10,6 +10,7 @@ namespace Mdev.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(FiguresConfig))]
 public class SysfsReadBenchmarks
 {
     private const string DirectPath = BenchSetup.DevicePath + "/mdev_supported_types/" + BenchSetup.TypeName + "/available_instances";

@@ -42,6 +42,8 @@ public enum Errno
     ENOTTY = 25,
     /// <summary>No space left on device (28).</summary>
     ENOSPC = 28,
+    /// <summary>Illegal seek (29).</summary>
+    ESPIPE = 29,
     /// <summary>Numerical result out of range (34).</summary>
     ERANGE = 34,
     /// <summary>Function not implemented (38).</summary>

@@ -17,4 +17,10 @@ internal enum RemoteOp : uint
 
     /// <summary><c>pwrite</c>: <c>arg</c> is the offset, the payload the bytes; the result the count written.</summary>
     Pwrite = 5,
+
+    /// <summary><c>read(2)</c> of a migration data_fd: <c>request</c> is the count; the reply carries the bytes.</summary>
+    Read = 6,
+
+    /// <summary><c>write(2)</c> of a migration data_fd: the payload is the bytes; the result the count written.</summary>
+    Write = 7,
 }

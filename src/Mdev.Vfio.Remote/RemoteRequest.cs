@@ -37,7 +37,7 @@ internal readonly ref struct RemoteRequest
     /// <summary>The server-side descriptor it acts on.</summary>
     public int Fd { get; }
 
-    /// <summary>The ioctl request number, or the pread count.</summary>
+    /// <summary>The ioctl request number, or the pread or read count.</summary>
     public uint Request { get; }
 
     /// <summary>The ioctl value, the file offset or the open flags.</summary>
@@ -65,7 +65,7 @@ internal readonly ref struct RemoteRequest
             return Errno.EINVAL;
         }
 
-        if (op is < (uint)RemoteOp.Open or > (uint)RemoteOp.Pwrite)
+        if (op is < (uint)RemoteOp.Open or > (uint)RemoteOp.Write)
         {
             return Errno.ENOSYS;
         }

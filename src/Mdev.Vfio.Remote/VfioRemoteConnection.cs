@@ -185,17 +185,21 @@ internal sealed class VfioRemoteConnection
                 payload = request.Payload.Length;
                 return r;
             case RemoteOp.Pread:
-                if (request.Request > RemoteRequest.MaxPayload)
-                {
-                    throw new MdevException(Errno.EINVAL, $"pread of {request.Request} bytes: at most {RemoteRequest.MaxPayload} per message");
-                }
-
-                payload = _process.Pread(request.Fd, output[..(int)request.Request], (long)request.Arg);
+                payload = _process.Pread(request.Fd, output[..CheckCount(request)], (long)request.Arg);
                 return payload;
-            default: // Pwrite
+            case RemoteOp.Pwrite:
                 return _process.Pwrite(request.Fd, request.Payload, (long)request.Arg);
+            case RemoteOp.Read: // a migration data_fd (the model's stream); other files answer EINVAL
+                payload = _process.Read(request.Fd, output[..CheckCount(request)]);
+                return payload;
+            default: // Write
+                return _process.Write(request.Fd, request.Payload);
         }
     }
+
+    private static int CheckCount(RemoteRequest request) => request.Request <= RemoteRequest.MaxPayload
+        ? (int)request.Request
+        : throw new MdevException(Errno.EINVAL, $"{request.Op} of {request.Request} bytes: at most {RemoteRequest.MaxPayload} per message");
 
     /// <summary>
     /// SET_IRQS with DATA_EVENTFD: each non-negative eventfd number of the payload takes the next received descriptor;

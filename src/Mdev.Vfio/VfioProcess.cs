@@ -144,14 +144,16 @@ public sealed class VfioProcess : IDisposable
     /// <param name="buffer">Where the bytes go.</param>
     /// <param name="offset">The file offset.</param>
     /// <returns>The number of bytes read.</returns>
-    public int Pread(int fd, Span<byte> buffer, long offset) => Get<VfioDevice>(fd, Errno.EINVAL, "pread").Read(buffer, offset);
+    /// <exception cref="MdevException"><c>ESPIPE</c> on a migration data stream, <c>EINVAL</c> on another file.</exception>
+    public int Pread(int fd, Span<byte> buffer, long offset) => Positioned(fd, offset, "pread").Read(buffer, offset);
 
     /// <summary><c>pwrite</c> on a device file.</summary>
     /// <param name="fd">The descriptor.</param>
     /// <param name="buffer">The bytes.</param>
     /// <param name="offset">The file offset.</param>
     /// <returns>The number of bytes written.</returns>
-    public int Pwrite(int fd, ReadOnlySpan<byte> buffer, long offset) => Get<VfioDevice>(fd, Errno.EINVAL, "pwrite").Write(buffer, offset);
+    /// <exception cref="MdevException"><c>ESPIPE</c> on a migration data stream, <c>EINVAL</c> on another file.</exception>
+    public int Pwrite(int fd, ReadOnlySpan<byte> buffer, long offset) => Positioned(fd, offset, "pwrite").Write(buffer, offset);
 
     /// <summary><c>mmap</c> of a device file.</summary>
     /// <param name="fd">The descriptor.</param>
@@ -231,6 +233,19 @@ public sealed class VfioProcess : IDisposable
             return fd;
         }
     }
+
+    /// <summary>
+    /// The device file a <c>pread</c>/<c>pwrite</c> acts on. A migration data stream is <c>stream_open</c>ed by the
+    /// driver (samples/vfio-mdev/mtty.c since v6.7, where its migration landed), so <c>ksys_pread64</c>/<c>ksys_pwrite64</c> answer <c>ESPIPE</c>
+    /// for it, after their negative-offset <c>EINVAL</c>.
+    /// </summary>
+    private VfioDevice Positioned(int fd, long offset, string what) => Get<object>(fd, Errno.EINVAL, what) switch
+    {
+        VfioDevice device => device,
+        VfioMigrationFile when offset < 0 => throw new MdevException(Errno.EINVAL, $"{what}: negative offset {offset}"),
+        VfioMigrationFile => throw new MdevException(Errno.ESPIPE, $"{what}: fd {fd} is a migration data stream (no file position)"),
+        var file => throw new MdevException(Errno.EINVAL, $"{what}: fd {fd} is a {file.GetType().Name}, not a VfioDevice"),
+    };
 
     private T Get<T>(int fd, Errno wrongType, string what)
         where T : class

@@ -102,7 +102,7 @@ public sealed class MigrationFidelityTests : IDisposable
         Expect.Errno(Errno.EINVAL, () => vmm.Ioctl(pre, VfioIoctl.MigGetPrecopyInfo, info)); // STOP_COPY is not a pre-copy state
     }
 
-    /// <summary>mtty_disable_file on STOP_COPY → STOP and PRE_COPY → RUNNING: the old fd reads ENODEV; the VFS's EBADF for the wrong direction.</summary>
+    /// <summary>mtty_disable_file on STOP_COPY → STOP and PRE_COPY → RUNNING: the old fd reads ENODEV; the VFS's EBADF for the wrong direction and ESPIPE for pread/pwrite.</summary>
     [Fact]
     public void OldDataFd_IsEnodevAfterTheStatesEnd_AndTheWrongDirectionIsEbadf()
     {
@@ -115,12 +115,15 @@ public sealed class MigrationFidelityTests : IDisposable
 
         SetState(vmm, fd, VfioMigrationState.Stop).Should().Be(-1);
         int save = SetState(vmm, fd, VfioMigrationState.StopCopy);
+        Expect.Errno(Errno.EINVAL, () => vmm.Pread(save, new byte[8], -1)); // ksys_pread64: a negative offset first
+        Expect.Errno(Errno.ESPIPE, () => vmm.Pread(save, new byte[8], 0)); // stream_open: no file position
         vmm.Read(save, new byte[100]).Should().Be(60);
         SetState(vmm, fd, VfioMigrationState.Stop).Should().Be(-1);
         Expect.Errno(Errno.ENODEV, () => vmm.Read(save, new byte[8]));
 
         int resume = SetState(vmm, fd, VfioMigrationState.Resuming);
         Expect.Errno(Errno.EBADF, () => vmm.Read(resume, new byte[8])); // the resuming file is O_WRONLY
+        Expect.Errno(Errno.ESPIPE, () => vmm.Pwrite(resume, new byte[8], 0));
         Expect.Errno(Errno.ENOTTY, () => vmm.Ioctl(resume, VfioIoctl.MigGetPrecopyInfo, Bytes.Sized(24, 24)));
         vmm.Ioctl(fd, VfioIoctl.DeviceReset, Span<byte>.Empty).Should().Be(0);
         Expect.Errno(Errno.ENODEV, () => vmm.Write(resume, new byte[8])); // reset disabled it

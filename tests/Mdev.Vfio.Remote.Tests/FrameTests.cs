@@ -26,7 +26,7 @@ public sealed class FrameTests
             if (length >= RemoteRequest.HeaderSize && random.Next(4) != 0)
             {
                 // Mostly well-formed headers, so the dispatcher (not only the decoder) sees random requests.
-                BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)random.Next(0, 7));
+                BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)random.Next(0, 9)); // 0 and 8: unknown ops
                 BinaryPrimitives.WriteInt32LittleEndian(frame.AsSpan(4), random.Next(-1, 8));
                 BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(8), random.Next(2) == 0 ? (uint)(0x3B64 + random.Next(0, 20)) : (uint)random.Next(0, 64));
                 BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(12), (uint)(length - RemoteRequest.HeaderSize));
@@ -41,6 +41,24 @@ public sealed class FrameTests
 
         answered.Should().ContainKey((int)Errno.EINVAL).And.ContainKey((int)Errno.ENOSYS).And.ContainKey((int)Errno.EBADF);
         answered.Keys.Should().OnlyContain(e => e >= 0 && e < 134, "every answer is 0 or a Linux errno");
+    }
+
+    [Fact]
+    public void TheCHeader_AndTheCSharpMirror_AgreeOnEveryOpAndLimit()
+    {
+        var header = File.ReadAllText(Path.Join(AppContext.BaseDirectory, "native", "mdev_vfio_proto.h"));
+        var defines = System.Text.RegularExpressions.Regex.Matches(header, @"^#define (MV_\w+) (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        var ops = defines.Where(d => d.Key.StartsWith("MV_OP_", StringComparison.Ordinal)).ToDictionary(d => d.Key["MV_OP_".Length..], d => d.Value);
+        ops.Should().HaveCount(Enum.GetValues<RemoteOp>().Length);
+        foreach (var op in Enum.GetValues<RemoteOp>())
+        {
+            ops.Should().Contain(op.ToString().ToUpperInvariant(), (long)op, $"MV_OP_{op.ToString().ToUpperInvariant()} is RemoteOp.{op}");
+        }
+
+        defines["MV_MAX_PAYLOAD"].Should().Be(RemoteRequest.MaxPayload);
+        defines["MV_MAX_FDS"].Should().Be(RemoteRequest.MaxFds);
     }
 
     [Fact]

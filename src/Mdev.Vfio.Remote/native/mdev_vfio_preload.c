@@ -3,10 +3,15 @@
  * MDEV_VFIO_SOCKET. Every other path and descriptor goes to the C library untouched.
  *
  * Each served file is a real descriptor in the VMM (a /dev/null placeholder, so numbers stay unique and poll,
- * fcntl and close behave) mapped to the server's descriptor. The argument of each VFIO ioctl is sent by shape
+ * fcntl and close behave) mapped to the server's descriptor; dup, dup2, dup3 and fcntl(F_DUPFD*) give more names for
+ * it, counted, and the last close closes it on the server. The argument of each VFIO ioctl is sent by shape
  * (VFIO ioctls carry no size): plain value, pointer to a container fd (translated), NUL-terminated name (its result
  * fd translated), or an argsz-led struct sent whole (at least the kernel's minsz) and copied back, so capability
- * chains that grow work. SET_IRQS eventfds travel with SCM_RIGHTS. One request is in flight at a time (a mutex),
+ * chains that grow work. SET_IRQS eventfds travel with SCM_RIGHTS. A migration data_fd answered by
+ * VFIO_DEVICE_FEATURE(SET, MIG_DEVICE_STATE) becomes a placeholder of its own (O_RDONLY for a saving stream, O_WRONLY
+ * for a resuming one, O_CLOEXEC as the kernel's get_unused_fd_flags), and read/write/ioctl/close on it are forwarded
+ * (MV_OP_READ/MV_OP_WRITE), so the model's mtty_save_read/mtty_resume_write answers reach the VMM, errno included
+ * (samples/vfio-mdev/mtty.c, v6.7+). One request is in flight at a time (a mutex),
  * so vCPU threads and the main loop may call at once. A server that is gone yields ENODEV, never SIGPIPE or a hang.
  * Protocol: mdev_vfio_proto.h. What QEMU 7.2 calls: docs/qemu-vfio-contract.md. */
 #define _GNU_SOURCE
@@ -31,6 +36,12 @@
 #define VFIO_NR(n) (0x3B64u + (n))
 #define VFIO_SET_IRQS_NR VFIO_NR(10)
 #define VFIO_IRQ_SET_DATA_EVENTFD (1u << 2)
+#define VFIO_DEVICE_FEATURE_NR VFIO_NR(17)
+#define VFIO_FEATURE_MASK 0xffffu
+#define VFIO_FEATURE_SET (1u << 17)
+#define VFIO_FEATURE_PROBE (1u << 18)
+#define VFIO_FEATURE_MIG_DEVICE_STATE 2u
+#define VFIO_STATE_RESUMING 4u
 #define MV_TABLE 65536 /* client descriptors that can be served */
 
 int __open_2(const char *path, int flags);
@@ -49,8 +60,14 @@ static int mv_broken;
 static unsigned char mv_out[sizeof(struct mv_request) + MV_MAX_PAYLOAD];
 static unsigned char mv_in[sizeof(struct mv_reply) + MV_MAX_PAYLOAD];
 
-/* Client fd -> server fd + 1 (0: not served). Read without the lock, written with __atomic stores. */
+/* Client fd -> server fd + 1 (0: not served). Read without a lock, written with __atomic stores under mv_table_lock. */
 static int32_t mv_remote[MV_TABLE];
+
+/* Guarded by mv_table_lock: how many client fds name each server fd (dup, dup2, dup3, fcntl(F_DUPFD) share one open
+ * file, as the kernel's file table does); the last close sends MV_OP_CLOSE. The lock is held across the real dup or
+ * close, so a dup and a close of the same fd on two threads see one order. Never taken while mv_lock is held. */
+static pthread_mutex_t mv_table_lock = PTHREAD_MUTEX_INITIALIZER;
+static int32_t mv_refs[MV_TABLE];
 
 #define REAL(name) \
 	static __typeof__(&name) real_##name; \
@@ -89,6 +106,7 @@ static void mv_after_fork_child(void)
 	mv_sock = -1;
 	mv_broken = 1;
 	pthread_mutex_init(&mv_lock, NULL);
+	pthread_mutex_init(&mv_table_lock, NULL);
 }
 
 /* Connects once; later calls after a failure keep failing. Called with mv_lock held. */
@@ -211,27 +229,47 @@ static int mv_call(uint32_t op, int32_t fd, uint32_t request, uint64_t arg, cons
 	return rep.error;
 }
 
+/* cfd names rfd from now on. Called with mv_table_lock held. */
+static void mv_map_locked(int cfd, int rfd)
+{
+	mv_refs[rfd]++;
+	__atomic_store_n(&mv_remote[cfd], rfd + 1, __ATOMIC_RELEASE);
+}
+
+/* cfd names nothing any more; returns the server fd when cfd was its last name (to close), else -1. With the lock. */
+static int mv_unmap_locked(int cfd)
+{
+	int rfd = mv_lookup(cfd);
+	if (rfd < 0)
+		return -1;
+	__atomic_store_n(&mv_remote[cfd], 0, __ATOMIC_RELEASE);
+	return --mv_refs[rfd] == 0 ? rfd : -1;
+}
+
 static void mv_close_remote(int rfd)
 {
 	int64_t ignored;
 	mv_call(MV_OP_CLOSE, rfd, 0, 0, NULL, 0, NULL, 0, NULL, 0, NULL, &ignored);
 }
 
-/* A real descriptor standing for the server's rfd; -1 with errno on failure (rfd is closed then). */
-static int mv_bind(int rfd, int cloexec)
+/* A real descriptor standing for the server's rfd, opened with the access mode and O_CLOEXEC of flags (so
+ * fcntl(F_GETFL/F_GETFD) answer as for the kernel's file); -1 with errno on failure (rfd is closed then). */
+static int mv_bind(int rfd, int flags)
 {
 	REAL(open);
 	REAL(close);
-	int cfd = real_open("/dev/null", O_RDWR | (cloexec ? O_CLOEXEC : 0));
+	int cfd = rfd < 0 || rfd >= MV_TABLE ? -2 : real_open("/dev/null", (flags & O_ACCMODE) | (flags & O_CLOEXEC));
 	if (cfd < 0 || cfd >= MV_TABLE) {
-		int e = cfd < 0 ? errno : EMFILE;
+		int e = cfd == -1 ? errno : EMFILE;
 		if (cfd >= 0)
 			real_close(cfd);
 		mv_close_remote(rfd);
 		errno = e;
 		return -1;
 	}
-	__atomic_store_n(&mv_remote[cfd], rfd + 1, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&mv_table_lock);
+	mv_map_locked(cfd, rfd);
+	pthread_mutex_unlock(&mv_table_lock);
 	return cfd;
 }
 
@@ -243,7 +281,7 @@ static int mv_open(const char *path, int flags)
 		errno = e;
 		return -1;
 	}
-	return mv_bind((int)rfd, (flags & O_CLOEXEC) != 0);
+	return mv_bind((int)rfd, O_RDWR | (flags & O_CLOEXEC));
 }
 
 /* Copies user memory without faulting: process_vm_readv/writev on ourselves stop at an unmapped page. */
@@ -274,8 +312,36 @@ static uint32_t mv_argsz_minsz(unsigned long request)
 	case VFIO_NR(14): return 24; /* IOMMU_UNMAP_DMA (24) and DEVICE_QUERY_GFX_PLANE */
 	case VFIO_NR(16): return 32; /* DEVICE_IOEVENTFD */
 	case VFIO_NR(17): return 8;  /* DEVICE_FEATURE */
+	case VFIO_NR(21): return 24; /* MIG_GET_PRECOPY_INFO (on a saving data_fd) */
 	default: return 0;
 	}
+}
+
+/*
+ * VFIO_DEVICE_FEATURE(SET, MIG_DEVICE_STATE) answered a data_fd (struct vfio_device_feature_mig_state at byte 8:
+ * device_state, data_fd): the server's number becomes a placeholder in this process, read-only for a saving stream
+ * and write-only for RESUMING, O_CLOEXEC (vfio_ioct_mig_return_fd). As in the kernel, the state has changed even when
+ * no descriptor can be had (EMFILE). Returns 0 or an errno.
+ */
+static int mv_translate_data_fd(unsigned char *buf, uint32_t length)
+{
+	uint32_t flags, state;
+	int32_t rfd;
+	if (length < 16)
+		return 0;
+	memcpy(&flags, buf + 4, 4);
+	if ((flags & VFIO_FEATURE_MASK) != VFIO_FEATURE_MIG_DEVICE_STATE || !(flags & VFIO_FEATURE_SET) ||
+	    (flags & VFIO_FEATURE_PROBE))
+		return 0;
+	memcpy(&state, buf + 8, 4);
+	memcpy(&rfd, buf + 12, 4);
+	if (rfd < 0)
+		return 0; /* the arc opened no stream (data_fd -1) */
+	int cfd = mv_bind(rfd, (state == VFIO_STATE_RESUMING ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (cfd < 0)
+		return errno;
+	memcpy(buf + 12, &cfd, 4);
+	return 0;
 }
 
 static int mv_ioctl(int rfd, unsigned long request, void *arg)
@@ -310,7 +376,7 @@ static int mv_ioctl(int rfd, unsigned long request, void *arg)
 		}
 		e = mv_call(MV_OP_IOCTL, rfd, (uint32_t)request, 0, buf, length, NULL, 0, buf, length, NULL, &result);
 		if (e == 0)
-			return mv_bind((int)result, 1);
+			return mv_bind((int)result, O_RDWR | O_CLOEXEC);
 	} else if (minsz != 0) { /* argsz-led: at least minsz, up to argsz, copied back whole */
 		uint32_t argsz;
 		if (mv_copy_in(&argsz, arg, sizeof argsz) != sizeof argsz) {
@@ -342,6 +408,8 @@ static int mv_ioctl(int rfd, unsigned long request, void *arg)
 			}
 		}
 		e = mv_call(MV_OP_IOCTL, rfd, (uint32_t)request, 0, buf, length, fds, nfds, buf, length, &outlen, &result);
+		if (e == 0 && request == VFIO_DEVICE_FEATURE_NR)
+			e = mv_translate_data_fd(buf, outlen);
 		if (e == 0 && outlen != 0 && mv_copy_out(arg, buf, outlen) != 0)
 			e = EFAULT;
 	} else { /* a plain value, or nothing (GET_API_VERSION, UNSET_CONTAINER, RESET, unknown requests) */
@@ -393,6 +461,41 @@ static ssize_t mv_pwrite(int rfd, const void *buf, size_t count, off_t offset)
 		if ((uint64_t)result < chunk)
 			break;
 	}
+	return (ssize_t)done;
+}
+
+/* read(2) of a served fd: one message, at most MV_MAX_PAYLOAD bytes (a short read, as a stream may give). */
+static ssize_t mv_read(int rfd, void *buf, size_t count)
+{
+	uint32_t chunk = count > MV_MAX_PAYLOAD ? MV_MAX_PAYLOAD : (uint32_t)count, got = 0;
+	int64_t result;
+	int e = mv_call(MV_OP_READ, rfd, chunk, 0, NULL, 0, NULL, 0, buf, chunk, &got, &result);
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+/* write(2) of a served fd: split into messages of at most MV_MAX_PAYLOAD bytes. */
+static ssize_t mv_write(int rfd, const void *buf, size_t count)
+{
+	size_t done = 0;
+	do {
+		uint32_t chunk = count - done > MV_MAX_PAYLOAD ? MV_MAX_PAYLOAD : (uint32_t)(count - done);
+		int64_t result;
+		int e = mv_call(MV_OP_WRITE, rfd, 0, 0, (const unsigned char *)buf + done, chunk, NULL, 0, NULL, 0, NULL,
+				&result);
+		if (e != 0) {
+			if (done)
+				break;
+			errno = e;
+			return -1;
+		}
+		done += (size_t)result;
+		if ((uint64_t)result < chunk)
+			break;
+	} while (done < count);
 	return (ssize_t)done;
 }
 
@@ -476,12 +579,105 @@ int __openat64_2(int dirfd, const char *path, int flags)
 int close(int fd)
 {
 	REAL(close);
-	int rfd = mv_lookup(fd);
+	if (mv_lookup(fd) < 0)
+		return real_close(fd);
+	pthread_mutex_lock(&mv_table_lock);
+	int last = mv_unmap_locked(fd);
+	int r = real_close(fd), e = errno;
+	pthread_mutex_unlock(&mv_table_lock);
+	if (last >= 0)
+		mv_close_remote(last); /* the file's last descriptor: the server releases it (the kernel's last fput) */
+	errno = e;
+	return r;
+}
+
+/* The new descriptor of a dup-like call names what fd names (one more reference), and what it replaced (dup2/dup3
+ * onto a served fd) loses one. Called with mv_table_lock held; returns the server fd to close, or -1. */
+static int mv_dup_locked(int fd, int newfd)
+{
+	REAL(close);
+	if (newfd < 0 || newfd == fd)
+		return -1;
+	int last = mv_unmap_locked(newfd), rfd = mv_lookup(fd);
 	if (rfd >= 0) {
-		__atomic_store_n(&mv_remote[fd], 0, __ATOMIC_RELEASE);
-		mv_close_remote(rfd);
+		if (newfd >= MV_TABLE) { /* cannot be served: as if the table were full */
+			real_close(newfd);
+			errno = EMFILE;
+			return last;
+		}
+		mv_map_locked(newfd, rfd);
 	}
-	return real_close(fd);
+	return last;
+}
+
+/* Runs one dup-like call under mv_table_lock and keeps the table in step with the kernel's. */
+#define MV_DUP(fd, call) \
+	int r, e, last; \
+	pthread_mutex_lock(&mv_table_lock); \
+	r = (call); \
+	e = errno; \
+	last = mv_dup_locked((fd), r); \
+	if (r >= MV_TABLE && mv_lookup(fd) >= 0) { \
+		r = -1; \
+		e = EMFILE; \
+	} \
+	pthread_mutex_unlock(&mv_table_lock); \
+	if (last >= 0) \
+		mv_close_remote(last); \
+	errno = e; \
+	return r
+
+int dup(int fd)
+{
+	REAL(dup);
+	if (mv_lookup(fd) < 0)
+		return real_dup(fd);
+	MV_DUP(fd, real_dup(fd));
+}
+
+int dup2(int fd, int newfd)
+{
+	REAL(dup2);
+	if (mv_lookup(fd) < 0 && mv_lookup(newfd) < 0)
+		return real_dup2(fd, newfd);
+	MV_DUP(fd, real_dup2(fd, newfd));
+}
+
+int dup3(int fd, int newfd, int flags)
+{
+	REAL(dup3);
+	if (mv_lookup(fd) < 0 && mv_lookup(newfd) < 0)
+		return real_dup3(fd, newfd, flags);
+	MV_DUP(fd, real_dup3(fd, newfd, flags));
+}
+
+/* fcntl and fcntl64 (what a program built with _FILE_OFFSET_BITS=64 calls): F_DUPFD and F_DUPFD_CLOEXEC of a served
+ * fd give a served fd; every other command goes to the C library with its argument as given. */
+static int mv_fcntl(int (*real)(int, int, ...), int fd, int cmd, void *arg)
+{
+	if ((cmd != F_DUPFD && cmd != F_DUPFD_CLOEXEC) || mv_lookup(fd) < 0)
+		return real(fd, cmd, arg);
+	MV_DUP(fd, real(fd, cmd, arg));
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	REAL(fcntl);
+	return mv_fcntl(real_fcntl, fd, cmd, arg);
+}
+
+int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	va_start(ap, cmd);
+	void *arg = va_arg(ap, void *);
+	va_end(ap);
+	REAL(fcntl64);
+	return mv_fcntl(real_fcntl64, fd, cmd, arg);
 }
 
 int ioctl(int fd, unsigned long request, ...)
@@ -557,24 +753,24 @@ ssize_t pwrite64(int fd, const void *buf, size_t count, off64_t offset)
 	return real_pwrite64(fd, buf, count, offset);
 }
 
-/* read/write use the file position on a kernel VFIO device; served files have none, and QEMU never calls them. */
+/* read/write are forwarded: a migration data_fd is a stream (the model's read and write); the container, group and
+ * device files answer EINVAL from the server (a kernel VFIO device would use the file position; QEMU never calls them). */
 ssize_t read(int fd, void *buf, size_t count)
 {
-	if (mv_lookup(fd) >= 0) {
-		errno = EINVAL;
-		return -1;
-	}
+	int rfd = mv_lookup(fd);
+	if (rfd >= 0)
+		return mv_read(rfd, buf, count);
 	REAL(read);
 	return real_read(fd, buf, count);
 }
 
 ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen)
 {
-	if (mv_lookup(fd) >= 0) {
+	int rfd = mv_lookup(fd);
+	if (rfd >= 0) {
 		if (nbytes > buflen)
 			__chk_fail();
-		errno = EINVAL;
-		return -1;
+		return mv_read(rfd, buf, nbytes);
 	}
 	REAL(__read_chk);
 	return real___read_chk(fd, buf, nbytes, buflen);
@@ -582,10 +778,9 @@ ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen)
 
 ssize_t write(int fd, const void *buf, size_t count)
 {
-	if (mv_lookup(fd) >= 0) {
-		errno = EINVAL;
-		return -1;
-	}
+	int rfd = mv_lookup(fd);
+	if (rfd >= 0)
+		return mv_write(rfd, buf, count);
 	REAL(write);
 	return real_write(fd, buf, count);
 }

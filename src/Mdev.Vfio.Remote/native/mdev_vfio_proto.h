@@ -1,6 +1,6 @@
 /* The wire protocol between mdev_vfio_preload.so (in the VMM) and Mdev.Vfio.Remote (in the simulated host).
  * One AF_UNIX SOCK_SEQPACKET connection per process; one request message, then exactly one reply message.
- * Little-endian, x86-64. The C# mirror is RemoteFrame.cs; a test checks both sides agree. */
+ * Little-endian, x86-64. The C# mirror is RemoteOp.cs and RemoteRequest.cs; FrameTests checks the op numbers agree. */
 #ifndef MDEV_VFIO_PROTO_H
 #define MDEV_VFIO_PROTO_H
 
@@ -11,6 +11,8 @@
 #define MV_OP_IOCTL 3  /* fd, request; no payload: arg is the value; payload: the argument struct, copied back */
 #define MV_OP_PREAD 4  /* fd, request = count, arg = offset; reply payload: the bytes */
 #define MV_OP_PWRITE 5 /* fd, arg = offset, payload: the bytes; result: count written */
+#define MV_OP_READ 6   /* fd, request = count; reply payload: the bytes (read(2) of a migration data_fd) */
+#define MV_OP_WRITE 7  /* fd, payload: the bytes; result: count written (write(2) of a migration data_fd) */
 
 #define MV_MAX_PAYLOAD 65536 /* bytes of one argument, read or write; larger pread/pwrite are split */
 #define MV_MAX_FDS 64        /* SCM_RIGHTS eventfds in one SET_IRQS */
