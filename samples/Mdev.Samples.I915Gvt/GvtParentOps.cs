@@ -13,6 +13,9 @@ internal sealed class GvtParentOps : VfioParentOps
 {
     public const string MdevDriverName = "intel_vgpu_mdev";
 
+    /// <summary>The module of <c>intel_vgpu_mdev</c>: kvmgt.c is built into <c>kvmgt.ko</c> (drivers/gpu/drm/i915/Makefile, 5.19+).</summary>
+    public const string MdevDriverModule = "kvmgt";
+
     private readonly GvtHardware _hardware;
     private readonly GvtResources _resources;
     private readonly Dictionary<string, VgpuConfig> _configs;
