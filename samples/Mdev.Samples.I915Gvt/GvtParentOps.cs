@@ -74,6 +74,12 @@ internal sealed class GvtParentOps : VfioParentOps
 
     public override Memory<byte> Mmap(MdevDevice mdev, long offset, long length) => Vgpu(mdev).Mmap(offset, length);
 
+    /// <summary><c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (kvmgt's <c>intel_vgpu_ioctl</c> → <c>intel_vgpu_query_plane</c>).</summary>
+    public override VfioGfxPlaneInfo QueryGfxPlane(MdevDevice mdev, VfioGfxPlaneInfo request) => Vgpu(mdev).QueryPlane(request);
+
+    /// <summary><c>VFIO_DEVICE_GET_GFX_DMABUF</c> (<c>intel_vgpu_get_dmabuf</c>).</summary>
+    public override VfioDmabuf GetGfxDmabuf(MdevDevice mdev, uint dmabufId) => Vgpu(mdev).GetDmabuf(dmabufId, mdev.Vfio());
+
     public override long Ioctl(MdevDevice mdev, uint command, Span<byte> argument) =>
         throw new MdevException(Errno.ENOTTY, $"ioctl 0x{command:x} on {mdev.Name}: not modelled by this GVT-g sample");
 
