@@ -78,8 +78,13 @@ public sealed partial class VfioDevice
             throw new MdevException(Errno.EFAULT, $"get gfx dmabuf on {Device.Name}: no __u32 dmabuf id to read");
         }
 
-        var registrar = DmabufRegistrar ?? throw new MdevException(Errno.EINVAL, $"get gfx dmabuf on {Device.Name}: a raw dma-buf needs a VfioProcess to hold its descriptor");
         var dmabuf = GetGfxDmabuf(Uapi.U32(argument, 0));
+        if (DmabufRegistrar is not { } registrar)
+        {
+            dmabuf.Dispose();
+            throw new MdevException(Errno.EINVAL, $"get gfx dmabuf on {Device.Name}: a raw dma-buf needs a VfioProcess to hold its descriptor (use the typed GetGfxDmabuf)");
+        }
+
         return registrar(dmabuf);
     }
 
