@@ -251,8 +251,10 @@ public sealed class VfioModule
                 return;
             }
 
-            // vfio_device_remove_group: the group leaves its container at once (the last group out releases the
-            // IOMMU and its mappings) and can no longer be opened; an open group file only sees ENODEV.
+            // vfio_device_remove_group (mainline, 6.2+): the group leaves its container at once even while its fd is
+            // open (vfio_group_detach_container; the last group out releases the IOMMU and its mappings) and can no
+            // longer be opened; an open group file only sees ENODEV (group->iommu_group = NULL). 6.1 and before waited
+            // for the group fd to close instead.
             group.DeviceGone = true;
             group.Container?.DetachLocked(group);
             _groups.Remove(group.Id);
