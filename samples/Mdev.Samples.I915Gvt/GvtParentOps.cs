@@ -74,6 +74,9 @@ internal sealed class GvtParentOps : VfioParentOps
 
     public override Memory<byte> Mmap(MdevDevice mdev, long offset, long length) => Vgpu(mdev).Mmap(offset, length);
 
+    /// <summary>kvmgt answers QUERY_GFX_PLANE and GET_GFX_DMABUF itself (<c>intel_vgpu_ioctl</c>).</summary>
+    public override bool HasGfxPlanes(MdevDevice mdev) => true;
+
     /// <summary><c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (kvmgt's <c>intel_vgpu_ioctl</c> → <c>intel_vgpu_query_plane</c>).</summary>
     public override VfioGfxPlaneInfo QueryGfxPlane(MdevDevice mdev, VfioGfxPlaneInfo request) => Vgpu(mdev).QueryPlane(request);
 

@@ -37,9 +37,9 @@ public sealed partial class VfioDevice
                 return 0;
             case VfioIoctl.DeviceFeature:
                 return RawFeature(argument);
-            case VfioIoctl.DeviceQueryGfxPlane:
+            case VfioIoctl.DeviceQueryGfxPlane when Ops.HasGfxPlanes(Device):
                 return RawQueryGfxPlane(argument);
-            case VfioIoctl.DeviceGetGfxDmabuf:
+            case VfioIoctl.DeviceGetGfxDmabuf when Ops.HasGfxPlanes(Device):
                 return RawGetGfxDmabuf(argument);
             default:
                 return _handle.Ioctl(request, argument);

@@ -148,7 +148,18 @@ public abstract class VfioParentOps : ParentOps
         throw new MdevException(Errno.EINVAL, $"device feature {flags & VfioIoctl.FeatureMask} on {mdev.Name}: the driver has no device_feature op");
 
     /// <summary>
-    /// <c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (a vendor ioctl: kvmgt's <c>intel_vgpu_query_plane</c>): answer for the plane
+    /// Whether the driver answers <c>VFIO_DEVICE_QUERY_GFX_PLANE</c> and <c>VFIO_DEVICE_GET_GFX_DMABUF</c> (kvmgt does):
+    /// then the raw path checks the struct as kvmgt does and calls <see cref="QueryGfxPlane"/> and
+    /// <see cref="GetGfxDmabuf"/>; otherwise (the default) both ioctls reach <see cref="ParentOps.Ioctl"/> untouched, as
+    /// they reach a kernel driver's own ioctl op (mtty: <c>ENOTTY</c>, vfio-ap: <c>EOPNOTSUPP</c>).
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>Whether the device has display planes.</returns>
+    public virtual bool HasGfxPlanes(MdevDevice mdev) => false;
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (a vendor ioctl: kvmgt's <c>intel_vgpu_query_plane</c>), when
+    /// <see cref="HasGfxPlanes"/>: answer for the plane
     /// asked about; return the struct to copy back (return <paramref name="request"/> itself to leave it as the caller
     /// gave it). The raw path has checked <c>argsz</c> against <see cref="VfioGfxPlaneInfo.MinSize"/> (<c>EINVAL</c>).
     /// The default is a driver without display: <c>ENOTTY</c>.
