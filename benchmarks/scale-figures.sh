@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README's scale figures (the block between "<!-- scale-figures:begin -->" and
 # "<!-- scale-figures:end -->"): runs ScaleBenchmarks (BenchmarkDotNet, Params Live = 0 / 10,000 / 100,000,
-# vfio_mdev bound) and the managed-memory-per-device probe, then rewrites that block. Not run by test.sh or CI.
+# a VFIO mdev driver bound) and the managed-memory-per-device probe, then rewrites that block. Not run by test.sh or CI.
 # Usage: benchmarks/scale-figures.sh [extra BenchmarkDotNet arguments, e.g. --job short]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -35,6 +35,7 @@ public unsafe partial class DeviceReadBenchmarks
     {
         var core = new MdevCore();
         var vfio = new VfioModule(core);
+        vfio.RegisterVendorDriver("bench_mdev");
         _vendor = new RegisterVendor();
         var parent = core.RegisterParent(core.AddDevice("/sys/devices/virtual/bench/bench", deviceClass: "bench"), _vendor);
         _mdev = core.CreateMdevDevice(parent.Types[0], Guid.NewGuid());

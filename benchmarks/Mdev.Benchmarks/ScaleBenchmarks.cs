@@ -12,7 +12,7 @@ using Mdev.Vfio;
 namespace Mdev.Benchmarks;
 
 /// <summary>
-/// Cost at scale: with <see cref="Live"/> devices already live (each bound to <c>vfio_mdev</c>, so each has an IOMMU
+/// Cost at scale: with <see cref="Live"/> devices already live (each bound to the VFIO mdev driver <c>bench_mdev</c>, so each has an IOMMU
 /// group, its sysfs directory and a <c>vfio</c> class device), one create + remove and every lookup. The targets: a
 /// create + remove at 100,000 live costs at most 1.5× the same at none; lookups O(1) or O(log n).
 /// </summary>
@@ -41,6 +41,7 @@ public class ScaleBenchmarks
     {
         (_core, _, _type) = BenchSetup.Create();
         _vfio = new VfioModule(_core);
+        _vfio.RegisterVendorDriver("bench_mdev");
         for (int i = 0; i < Live; i++)
         {
             _core.CreateMdevDevice(_type, Guid.NewGuid());
@@ -59,7 +60,7 @@ public class ScaleBenchmarks
     [GlobalCleanup]
     public void GlobalCleanup() => _core.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary><see cref="MdevCore.CreateMdevDevice"/> then <see cref="MdevCore.RemoveMdevDevice"/>, vfio_mdev bound.</summary>
+    /// <summary><see cref="MdevCore.CreateMdevDevice"/> then <see cref="MdevCore.RemoveMdevDevice"/>, bench_mdev bound.</summary>
     [Benchmark]
     public void CreateRemoveTyped()
     {

@@ -13,7 +13,7 @@ internal static class ScaleProbe
     public static void Run(int live)
     {
         var (core, _, type) = BenchSetup.Create();
-        _ = new VfioModule(core);
+        new VfioModule(core).RegisterVendorDriver("bench_mdev");
         for (int i = 0; i < live; i++)
         {
             core.CreateMdevDevice(type, Guid.NewGuid());

@@ -13,6 +13,9 @@ internal sealed class GvtParentOps : VfioParentOps
 {
     public const string MdevDriverName = "intel_vgpu_mdev";
 
+    /// <summary>The module of <c>intel_vgpu_mdev</c>: kvmgt.c is built into <c>kvmgt.ko</c> (drivers/gpu/drm/i915/Makefile, 5.19+).</summary>
+    public const string MdevDriverModule = "kvmgt";
+
     private readonly GvtHardware _hardware;
     private readonly GvtResources _resources;
     private readonly Dictionary<string, VgpuConfig> _configs;
@@ -70,6 +73,15 @@ internal sealed class GvtParentOps : VfioParentOps
     public override int Write(MdevDevice mdev, ReadOnlySpan<byte> buffer, long offset) => Vgpu(mdev).Write(buffer, offset);
 
     public override Memory<byte> Mmap(MdevDevice mdev, long offset, long length) => Vgpu(mdev).Mmap(offset, length);
+
+    /// <summary>kvmgt answers QUERY_GFX_PLANE and GET_GFX_DMABUF itself (<c>intel_vgpu_ioctl</c>).</summary>
+    public override bool HasGfxPlanes(MdevDevice mdev) => true;
+
+    /// <summary><c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (kvmgt's <c>intel_vgpu_ioctl</c> → <c>intel_vgpu_query_plane</c>).</summary>
+    public override VfioGfxPlaneInfo QueryGfxPlane(MdevDevice mdev, VfioGfxPlaneInfo request) => Vgpu(mdev).QueryPlane(request);
+
+    /// <summary><c>VFIO_DEVICE_GET_GFX_DMABUF</c> (<c>intel_vgpu_get_dmabuf</c>).</summary>
+    public override VfioDmabuf GetGfxDmabuf(MdevDevice mdev, uint dmabufId) => Vgpu(mdev).GetDmabuf(dmabufId, mdev.Vfio());
 
     public override long Ioctl(MdevDevice mdev, uint command, Span<byte> argument) =>
         throw new MdevException(Errno.ENOTTY, $"ioctl 0x{command:x} on {mdev.Name}: not modelled by this GVT-g sample");

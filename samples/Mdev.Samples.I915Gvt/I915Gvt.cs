@@ -34,7 +34,7 @@ public static class I915Gvt
         var path = PciAddress.SysfsPath(options.PciAddress);
         if (!core.Drivers.Any(d => d.Name == GvtParentOps.MdevDriverName))
         {
-            vfio.RegisterVendorDriver(GvtParentOps.MdevDriverName);
+            vfio.RegisterVendorDriver(GvtParentOps.MdevDriverName, GvtParentOps.MdevDriverModule);
         }
 
         var device = core.AddDevice(path, bus: "pci", driver: DriverName);

@@ -34,6 +34,7 @@ internal sealed class IntelVgpu
     private readonly Dictionary<long, ulong> _ggtt = [];
     private readonly byte[] _opRegion = OpRegion.Build();
     private readonly EdidRegion _edid;
+    private readonly DmabufObjects _dmabufs = new();
     private byte[]? _aperture;
 
     public IntelVgpu(GvtHardware hardware, VgpuResources resources)
@@ -168,8 +169,95 @@ internal sealed class IntelVgpu
         }
     }
 
-    /// <summary>Last close (<c>intel_vgpu_close_device</c>): the MSI eventfd is released.</summary>
-    public void Release() => Msi.Bind(null);
+    /// <summary>Last close (<c>intel_vgpu_close_device</c> → <c>intel_gvt_release_vgpu</c>): the MSI eventfd is released and the dma-buf objects are cleaned up.</summary>
+    public void Release()
+    {
+        Msi.Bind(null);
+        _dmabufs.Cleanup();
+    }
+
+    /// <summary>The dma-buf objects listed now (<c>dmabuf_obj_list_head</c>), by id.</summary>
+    public IReadOnlyList<uint> DmabufIds => _dmabufs.Ids;
+
+    /// <summary>
+    /// <c>intel_vgpu_query_plane</c>: PROBE|DMABUF is 0 with the struct as given; any flag but DMABUF (REGION, a PROBE
+    /// without DMABUF) or none is <c>EINVAL</c>; else the plane decoded from the display registers
+    /// (<see cref="PlaneDecoder"/>) with the id of its dma-buf object. A plane that is not ready (<c>ENODEV</c>) answers 0
+    /// and leaves the struct as given ("ENODEV means plane isn't ready, which might be a normal case").
+    /// </summary>
+    public VfioGfxPlaneInfo QueryPlane(VfioGfxPlaneInfo request)
+    {
+        if (request.Flags == (VfioGfxPlaneFlags.Dmabuf | VfioGfxPlaneFlags.Probe))
+        {
+            return request;
+        }
+
+        if ((request.Flags & ~VfioGfxPlaneFlags.Dmabuf) != 0 || request.Flags == VfioGfxPlaneFlags.None)
+        {
+            throw new MdevException(Errno.EINVAL, $"query gfx plane: flags 0x{(uint)request.Flags:x} (kvmgt hands planes out as dma-bufs only)");
+        }
+
+        FramebufferInfo info;
+        lock (_lock)
+        {
+            try
+            {
+                info = PlaneDecoder.Decode(_mmio, GmaToGpa, Resources, _hardware.GraphicsVersion, request.DrmPlaneType);
+            }
+            catch (MdevException ex) when (ex.Errno == Errno.ENODEV)
+            {
+                return request;
+            }
+        }
+
+        return request with
+        {
+            DrmFormat = info.DrmFormat,
+            DrmFormatMod = info.DrmFormatMod,
+            Width = info.Width,
+            Height = info.Height,
+            Stride = info.Stride,
+            Size = info.Size,
+            XPos = info.XPos,
+            YPos = info.YPos,
+            XHot = info.XHot,
+            YHot = info.YHot,
+            DmabufId = _dmabufs.Query(info),
+        };
+    }
+
+    /// <summary>
+    /// <c>intel_vgpu_get_dmabuf</c>: the dma-buf of a listed object (<c>EINVAL</c> for an unknown id), its size the
+    /// plane's rounded up to a page (<c>vgpu_create_gem</c>). Its bytes are read through the plane's GGTT entries, page by
+    /// page, from guest memory (<c>vgpu_gem_get_pages</c>; here a DMA read at the guest-physical address, which QEMU maps
+    /// as the IOVA), when they are read.
+    /// </summary>
+    public VfioDmabuf GetDmabuf(uint id, VfioDeviceContext dma)
+    {
+        var (info, release) = _dmabufs.Export(id);
+        return new VfioDmabuf((info.Size + 4095L) & ~4095L, (offset, destination) => ReadFramebuffer(info, offset, destination, dma), release);
+    }
+
+    /// <summary>A guest GGTT entry's address bits (38:12) plus the offset in the page: <c>intel_vgpu_gma_to_gpa</c>.</summary>
+    private ulong GmaToGpa(ulong gma) => (_ggtt.GetValueOrDefault((long)(gma >> 12)) & 0x7F_FFFF_F000UL) | (gma & 0xfff);
+
+    private void ReadFramebuffer(FramebufferInfo info, long offset, Span<byte> destination, VfioDeviceContext dma)
+    {
+        while (!destination.IsEmpty)
+        {
+            int inPage = (int)(offset & 0xfff);
+            int n = Math.Min(destination.Length, 4096 - inPage);
+            ulong gpa;
+            lock (_lock)
+            {
+                gpa = GmaToGpa(info.Start + (ulong)offset);
+            }
+
+            dma.DmaRead(gpa, destination[..n]);
+            destination = destination[n..];
+            offset += n;
+        }
+    }
 
     private static ulong Offset(uint index) => (ulong)VfioRegionOffsets.PciIndexToOffset(index);
 

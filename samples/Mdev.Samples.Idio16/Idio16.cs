@@ -1,4 +1,5 @@
 using Mdev.Core;
+using Mdev.Vfio;
 using Mdev.Vfio.Pci;
 
 namespace Mdev.Samples.Idio16;
@@ -15,13 +16,30 @@ public sealed class Idio16 : PciParentOps
     /// <inheritdoc />
     public override int MaxInstances => Cards;
 
-    /// <summary>Adds the parent device <c>/sys/devices/virtual/idio16/idio16</c> and registers it.</summary>
+    /// <summary>The driver that binds the cards, <c>/sys/bus/mdev/drivers/idio16</c>.</summary>
+    public override string? DriverName => "idio16";
+
+    /// <summary>
+    /// Registers the mdev driver <c>idio16</c> (the VFIO layer's, so every card becomes a VFIO device), adds the parent
+    /// device <c>/sys/devices/virtual/idio16/idio16</c> and registers it.
+    /// </summary>
     /// <param name="core">The mdev core.</param>
+    /// <param name="vfio">The VFIO stack on that core.</param>
     /// <returns>The parent.</returns>
-    public static MdevParent Register(MdevCore core)
+    public static MdevParent Register(MdevCore core, VfioModule vfio)
     {
         ArgumentNullException.ThrowIfNull(core);
-        return core.RegisterParent(core.AddDevice("/sys/devices/virtual/idio16/idio16", deviceClass: "idio16"), new Idio16());
+        ArgumentNullException.ThrowIfNull(vfio);
+        var driver = vfio.RegisterVendorDriver("idio16");
+        try
+        {
+            return core.RegisterParent(core.AddDevice("/sys/devices/virtual/idio16/idio16", deviceClass: "idio16"), new Idio16());
+        }
+        catch
+        {
+            core.UnregisterDriver(driver);
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -26,6 +26,8 @@ internal sealed class NvidiaParentOps : PciParentOps
 
     public override IReadOnlyList<MdevTypeGroup> SupportedTypeGroups { get; }
 
+    public override string? DriverName => NvidiaVgpu.MdevDriverName;
+
     public override IReadOnlyList<AttributeGroup<MdevDevice>> MdevAttrGroups { get; }
 
     public override int? GetAvailable(MdevType type) => _gpu.Available(Profile(type));

@@ -21,6 +21,9 @@ internal static class ApCatalog
     /// <summary>The mdev bus driver.</summary>
     public const string MdevDriver = "vfio_ap_mdev";
 
+    /// <summary>The module of the mdev driver (<c>KBUILD_MODNAME</c> of drivers/s390/crypto/vfio_ap_*.c): <c>/sys/module/vfio_ap</c>.</summary>
+    public const string Module = "vfio_ap";
+
     /// <summary><c>VFIO_AP_MDEV_TYPE_HWVIRT</c>.</summary>
     public const string TypeName = "passthrough";
 

@@ -60,7 +60,7 @@ public static class VfioAp
     {
         try
         {
-            vfio.RegisterVendorDriver(ApCatalog.MdevDriver);
+            vfio.RegisterVendorDriver(ApCatalog.MdevDriver, ApCatalog.Module);
         }
         catch (MdevException ex) when (ex.Errno == Errno.EBUSY)
         {

@@ -18,6 +18,9 @@ internal static class CcwCatalog
     /// <summary>The mdev bus driver (<c>vfio_ccw_mdev_driver.driver.name</c>).</summary>
     public const string MdevDriver = "vfio_ccw_mdev";
 
+    /// <summary>The module both drivers live in (<c>KBUILD_MODNAME</c> of drivers/s390/cio/vfio_ccw_*.c): <c>/sys/module/vfio_ccw</c>.</summary>
+    public const string Module = "vfio_ccw";
+
     /// <summary>The type's <c>sysfs_name</c>.</summary>
     public const string TypeName = "io";
 

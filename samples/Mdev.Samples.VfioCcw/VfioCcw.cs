@@ -57,7 +57,7 @@ public static class VfioCcw
     {
         try
         {
-            vfio.RegisterVendorDriver(CcwCatalog.MdevDriver);
+            vfio.RegisterVendorDriver(CcwCatalog.MdevDriver, CcwCatalog.Module);
         }
         catch (MdevException ex) when (ex.Errno == Errno.EBUSY)
         {

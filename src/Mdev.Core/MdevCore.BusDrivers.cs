@@ -92,7 +92,7 @@ public sealed partial class MdevCore
         }
     }
 
-    /// <summary>A parent bus's driver directory files, once per driver: <c>bind</c>, <c>unbind</c> and <c>uevent</c> (<c>bus_add_driver</c>).</summary>
+    /// <summary>A parent bus's driver directory files, once per driver: <c>bind</c>, <c>unbind</c> and <c>uevent</c> (<c>bus_add_driver</c>), and the <c>module</c> link.</summary>
     private void EnsureBusDriverFiles(string bus, string driver)
     {
         var dir = $"/sys/bus/{bus}/drivers/{driver}";
@@ -107,6 +107,9 @@ public sealed partial class MdevCore
             Sysfs.AddAttribute(dir + "/unbind", SysfsModes.WriteOnly, null, text => BusDriverStore(bus, driver, text, bind: false));
             Sysfs.AddAttribute(dir + "/bind", SysfsModes.WriteOnly, null, text => BusDriverStore(bus, driver, text, bind: true));
             Sysfs.AddAttribute(dir + "/uevent", SysfsModes.WriteOnly, null, text => SynthesizeUevent(dir[SysfsPath.Root.Length..], "drivers", null, text));
+
+            // module_add_driver: the parent's bus driver lives in a module of its name (kbuild: '-' as '_'), e.g. i915, nvidia, vfio_ccw.
+            AddModuleLinks(bus, driver, driver.Replace('-', '_'));
         }
     }
 

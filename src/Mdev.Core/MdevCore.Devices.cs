@@ -88,7 +88,9 @@ public sealed partial class MdevCore
             ops.Create(mdev);
             vendorCreated = true;
 
-            if (DriverFor(parent) is { } driver && Bind(mdev, driver))
+            // Modern: mdev_device_create's explicit device_driver_attach. 2016: device_register → bus_probe_device, which
+            // matches only while drivers_autoprobe is 1.
+            if ((Options.RemovePolicy != RemovePolicy.Legacy2016 || _driversAutoprobe) && DriverFor(parent) is { } driver && Bind(mdev, driver))
             {
                 bound = true;
             }

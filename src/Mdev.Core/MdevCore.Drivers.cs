@@ -48,8 +48,9 @@ public sealed partial class MdevCore
         }
 
         // Modern mdev_match never matches (drivers bind only through the explicit device_driver_attach at create), so a
-        // driver registered later binds nothing; 2016's bus had no match op, and driver_attach bound every device.
-        if (Options.RemovePolicy != RemovePolicy.Legacy2016)
+        // driver registered later binds nothing; 2016's bus had no match op, and bus_add_driver's driver_attach bound
+        // every unbound device, but only while drivers_autoprobe is 1.
+        if (Options.RemovePolicy != RemovePolicy.Legacy2016 || !_driversAutoprobe)
         {
             return;
         }
@@ -114,26 +115,46 @@ public sealed partial class MdevCore
         {
             if (!_drivers.Any(d => d.Name == driver.Name))
             {
+                // module_remove_driver, then the driver's kobject.
+                RemoveModuleLinks(BusName, driver.Name, driver.ModuleName);
                 Sysfs.TryRemove(BusPath + "/drivers/" + driver.Name);
             }
         }
     }
 
     /// <summary>
-    /// The bus's own files (bus_add / bus_create_file, mainline bus.c): <c>drivers_autoprobe</c> (0644, "1\n"; a
-    /// leading '0' turns it off, anything else on), <c>drivers_probe</c> (0200: a device name, <c>ENODEV</c> when there
-    /// is none; nothing binds, as mdev_match never matches) and <c>uevent</c> (0200: kobject_synth_uevent on the bus,
+    /// <c>subsys_private.drivers_autoprobe</c>: whether a device added to the bus and a driver registered on it are
+    /// matched at once (<c>bus_probe_device</c>, <c>bus_add_driver</c>). Only the 2016 policy ever reads it: the modern
+    /// core binds by the explicit <c>device_driver_attach</c> at create and <c>mdev_match</c> never matches. A plain
+    /// bool, read and written without a lock (the kernel's is a plain bitfield too).
+    /// </summary>
+    private volatile bool _driversAutoprobe = true;
+
+    /// <summary>
+    /// The bus's own files (bus_add / bus_create_file, mainline bus.c as of 6.12): <c>drivers_autoprobe</c> (0644,
+    /// "1\n"; <c>drivers_autoprobe_store</c> looks only at the first byte: '0' turns it off, anything else, even an empty
+    /// write, on; it never fails), <c>drivers_probe</c> (0200: a device name, <c>ENODEV</c> when there is none; under the
+    /// 2016 policy an unbound device is bound as <c>bus_rescan_devices_helper</c> → <c>device_attach</c> does, under the
+    /// modern one nothing binds, as mdev_match never matches) and <c>uevent</c> (0200: kobject_synth_uevent on the bus,
     /// SUBSYSTEM=bus).
     /// </summary>
     private void AddBusFiles()
     {
-        var autoprobe = true;
-        Sysfs.AddAttribute(BusPath + "/drivers_autoprobe", SysfsModes.ReadWrite, () => autoprobe ? "1\n" : "0\n", text => autoprobe = !text.StartsWith('0'));
+        Sysfs.AddAttribute(BusPath + "/drivers_autoprobe", SysfsModes.ReadWrite, () => _driversAutoprobe ? "1\n" : "0\n", text => _driversAutoprobe = !text.StartsWith('0'));
         Sysfs.AddAttribute(BusPath + "/drivers_probe", SysfsModes.WriteOnly, null, text =>
         {
-            if (FindByName(text) is null)
+            var mdev = FindByName(text) ?? throw new MdevException(Errno.ENODEV, $"{BusPath}/drivers_probe: no device '{text.TrimEnd('\n')}' on the bus");
+            if (Options.RemovePolicy == RemovePolicy.Legacy2016 && mdev.Driver is null && DriverFor(mdev.Parent) is { } driver)
             {
-                throw new MdevException(Errno.ENODEV, $"{BusPath}/drivers_probe: no device '{text.TrimEnd('\n')}' on the bus");
+                // device_attach ignores drivers_autoprobe; a failed probe leaves the device unbound and the write succeeds.
+                try
+                {
+                    Bind(mdev, driver);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Log.DriverProbeFailed(_logger, ex, mdev.Name, driver.Name);
+                }
             }
         });
         Sysfs.AddAttribute(BusPath + "/uevent", SysfsModes.WriteOnly, null, text => SynthesizeUevent("/bus/" + BusName, "bus", null, text));
@@ -153,6 +174,7 @@ public sealed partial class MdevCore
         Sysfs.AddAttribute(dir + "/bind", SysfsModes.WriteOnly, null, text => BindStore(driver, text));
         Sysfs.AddAttribute(dir + "/unbind", SysfsModes.WriteOnly, null, text => UnbindStore(driver, text));
         Sysfs.AddAttribute(dir + "/uevent", SysfsModes.WriteOnly, null, text => SynthesizeUevent(dir[SysfsPath.Root.Length..], "drivers", null, text));
+        AddModuleLinks(BusName, driver.Name, driver.ModuleName);
     }
 
     /// <summary><c>bus_find_device_by_name</c>: the buffer as written, one trailing newline dropped (sysfs_streq).</summary>

@@ -2,12 +2,20 @@ namespace Mdev.Core;
 
 /// <summary>
 /// A driver on the mdev bus (<c>struct mdev_driver</c>): 2016's generic <c>vfio_mdev</c>, or a vendor's own in the
-/// modern kernel. Registered with <see cref="MdevCore.RegisterDriver"/>; every new device is probed by it.
+/// modern kernel (since 5.16 every vendor registers one: mtty's <c>mtty</c>, vfio-ccw's <c>vfio_ccw_mdev</c>). Registered with <see cref="MdevCore.RegisterDriver"/>; every new device is probed by it.
 /// </summary>
 public abstract class MdevDriver
 {
     /// <summary>The driver name, the directory <c>/sys/bus/mdev/drivers/&lt;Name&gt;</c>.</summary>
     public abstract string Name { get; }
+
+    /// <summary>
+    /// The module that owns the driver (<c>KBUILD_MODNAME</c>, the driver's <c>mod_name</c>): <c>module_add_driver</c>
+    /// links <c>/sys/bus/mdev/drivers/&lt;Name&gt;/module</c> to <c>/sys/module/&lt;ModuleName&gt;</c> and back from
+    /// <c>/sys/module/&lt;ModuleName&gt;/drivers/mdev:&lt;Name&gt;</c>. The default is <see cref="Name"/> with '-' as '_'
+    /// (kbuild's rule for module names); vfio-ccw's <c>vfio_ccw_mdev</c> lives in <c>vfio_ccw</c>, for example.
+    /// </summary>
+    public virtual string ModuleName => Name.Replace('-', '_');
 
     /// <summary>Binds a device. Throw to fail it: during a create the create fails and is rolled back.</summary>
     /// <param name="mdev">The device.</param>

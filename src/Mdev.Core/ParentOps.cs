@@ -30,8 +30,11 @@ public abstract class ParentOps
     public virtual int MaxInstances => 0;
 
     /// <summary>
-    /// The name of the mdev bus driver that must bind the parent's devices (modern: the parent's own
-    /// <c>mdev_driver</c>); null binds to the first registered bus driver (2016: <c>vfio_mdev</c>).
+    /// The name of the mdev bus driver that must bind the parent's devices: modern kernels (5.16+) pass the vendor's own
+    /// <c>mdev_driver</c> to <c>mdev_register_parent</c> (mtty's <c>mtty</c>; with VFIO, register it with
+    /// <c>VfioModule.RegisterVendorDriver</c>). Null binds to the first registered bus driver: 2016's <c>vfio_mdev</c>,
+    /// which <c>VfioModule</c> registers only under <see cref="RemovePolicy.Legacy2016"/> (a model convenience: no
+    /// modern parent is without a driver).
     /// </summary>
     public virtual string? DriverName => null;
 

@@ -28,7 +28,11 @@ public sealed class MdevTestHost : IAsyncDisposable
     public MdevParent Parent { get; }
 
     /// <summary>Stands up a host.</summary>
-    /// <param name="registerParent">Adds the vendor's parent device and registers it (and any vendor bus driver name) on the core and VFIO given.</param>
+    /// <param name="registerParent">
+    /// Registers the vendor's mdev driver (<c>vfio.RegisterVendorDriver("name")</c>: under the default modern policy
+    /// the VFIO stack has no generic <c>vfio_mdev</c>, as the kernel since 5.16), adds the vendor's parent device and
+    /// registers it, on the core and VFIO given.
+    /// </param>
     /// <param name="options">Core options (e.g. a fake <see cref="TimeProvider"/>); null for the defaults.</param>
     /// <returns>The host.</returns>
     public static MdevTestHost Create(Func<MdevCore, VfioModule, MdevParent> registerParent, MdevCoreOptions? options = null)

@@ -37,9 +37,55 @@ public sealed partial class VfioDevice
                 return 0;
             case VfioIoctl.DeviceFeature:
                 return RawFeature(argument);
+            case VfioIoctl.DeviceQueryGfxPlane when Ops.HasGfxPlanes(Device):
+                return RawQueryGfxPlane(argument);
+            case VfioIoctl.DeviceGetGfxDmabuf when Ops.HasGfxPlanes(Device):
+                return RawGetGfxDmabuf(argument);
             default:
                 return _handle.Ioctl(request, argument);
         }
+    }
+
+    /// <summary>Registers a dma-buf as a descriptor for the raw GET_GFX_DMABUF; set by <see cref="VfioProcess"/>.</summary>
+    internal Func<VfioDmabuf, int>? DmabufRegistrar { get; set; }
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_QUERY_GFX_PLANE</c> as kvmgt's <c>intel_vgpu_ioctl</c> takes it: <c>minsz</c> =
+    /// <c>offsetofend(vfio_device_gfx_plane_info, dmabuf_id)</c> = 60 bytes copied in (a shorter buffer is <c>EFAULT</c>),
+    /// <c>argsz</c> below it <c>EINVAL</c>, then the driver's answer, and the 60 bytes copied back.
+    /// </summary>
+    private long RawQueryGfxPlane(Span<byte> argument)
+    {
+        if (argument.Length < VfioGfxPlaneInfo.MinSize)
+        {
+            throw new MdevException(Errno.EFAULT, $"query gfx plane on {Device.Name}: the struct is {argument.Length} bytes, {VfioGfxPlaneInfo.MinSize} are copied in");
+        }
+
+        if (Uapi.U32(argument, 0) < VfioGfxPlaneInfo.MinSize)
+        {
+            throw new MdevException(Errno.EINVAL, $"query gfx plane on {Device.Name}: argsz {Uapi.U32(argument, 0)} is below {VfioGfxPlaneInfo.MinSize}");
+        }
+
+        QueryGfxPlane(VfioGfxPlaneInfo.Decode(argument)).Encode(argument);
+        return 0;
+    }
+
+    /// <summary><c>VFIO_DEVICE_GET_GFX_DMABUF</c>: <c>get_user</c> of the <c>__u32</c> id (<c>EFAULT</c> without one), then the new descriptor.</summary>
+    private long RawGetGfxDmabuf(Span<byte> argument)
+    {
+        if (argument.Length < 4)
+        {
+            throw new MdevException(Errno.EFAULT, $"get gfx dmabuf on {Device.Name}: no __u32 dmabuf id to read");
+        }
+
+        var dmabuf = GetGfxDmabuf(Uapi.U32(argument, 0));
+        if (DmabufRegistrar is not { } registrar)
+        {
+            dmabuf.Dispose();
+            throw new MdevException(Errno.EINVAL, $"get gfx dmabuf on {Device.Name}: a raw dma-buf needs a VfioProcess to hold its descriptor (use the typed GetGfxDmabuf)");
+        }
+
+        return registrar(dmabuf);
     }
 
     /// <summary>Registers a migration data stream as a descriptor for the raw MIG_DEVICE_STATE; set by <see cref="VfioProcess"/>.</summary>

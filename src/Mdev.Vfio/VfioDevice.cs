@@ -142,6 +142,27 @@ public sealed partial class VfioDevice : IDisposable
         }
     }
 
+    /// <summary><c>VFIO_DEVICE_QUERY_GFX_PLANE</c>, typed: the driver's answer (see <see cref="VfioParentOps.QueryGfxPlane"/>).</summary>
+    /// <param name="request">Flags and plane type (and whatever the caller wants copied back untouched).</param>
+    /// <returns>The struct the driver copies back.</returns>
+    /// <exception cref="MdevException">The driver's errno (kvmgt: <c>EINVAL</c> for bad flags or a bad plane, <c>EFAULT</c> for a plane outside the vGPU's memory).</exception>
+    public VfioGfxPlaneInfo QueryGfxPlane(VfioGfxPlaneInfo request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfDisposed();
+        return Ops.QueryGfxPlane(Device, request);
+    }
+
+    /// <summary><c>VFIO_DEVICE_GET_GFX_DMABUF</c>, typed: the dma-buf of a plane by the id a query gave; dispose it to close it.</summary>
+    /// <param name="dmabufId">The id.</param>
+    /// <returns>The dma-buf.</returns>
+    /// <exception cref="MdevException">The driver's errno (kvmgt: <c>EINVAL</c> for an unknown id).</exception>
+    public VfioDmabuf GetGfxDmabuf(uint dmabufId)
+    {
+        ThrowIfDisposed();
+        return Ops.GetGfxDmabuf(Device, dmabufId);
+    }
+
     /// <summary><c>VFIO_DEVICE_FEATURE_MIGRATION</c> (GET): the device's migration capabilities.</summary>
     /// <returns>The flags.</returns>
     /// <exception cref="MdevException"><c>ENOTTY</c> when the device does not migrate.</exception>

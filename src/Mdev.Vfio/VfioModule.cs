@@ -3,11 +3,14 @@ using Mdev.Core;
 namespace Mdev.Vfio;
 
 /// <summary>
-/// One simulated VFIO stack (<c>vfio.ko</c>, <c>vfio_mdev.ko</c>, <c>vfio_iommu_type1.ko</c>) on an <see cref="MdevCore"/>:
-/// it registers the <c>vfio_mdev</c> bus driver, which puts every device it binds in an IOMMU group of its own
-/// (smallest free id) with a VFIO group <c>/dev/vfio/&lt;id&gt;</c>; a VMM then opens the container
-/// (<see cref="OpenContainer"/>), the group (<see cref="OpenGroup"/>) and the device file, typed or, through
-/// <see cref="CreateProcess"/>, with file descriptors and raw uapi ioctls.
+/// One simulated VFIO stack (<c>vfio.ko</c>, <c>vfio_iommu_type1.ko</c>; under <see cref="RemovePolicy.Legacy2016"/> also
+/// <c>vfio_mdev.ko</c>) on an <see cref="MdevCore"/>. A vendor makes its devices VFIO devices with the mdev bus driver the
+/// VFIO layer gives it (<see cref="RegisterVendorDriver"/>, the modern kernel's per-vendor <c>mdev_driver</c> whose probe
+/// is <c>vfio_register_emulated_iommu_dev</c>), named by its <see cref="ParentOps.DriverName"/>; under the 2016 policy the
+/// generic <c>vfio_mdev</c> driver binds every device instead. A bound device gets an IOMMU group of its own (smallest
+/// free id) with a VFIO group <c>/dev/vfio/&lt;id&gt;</c>; a VMM then opens the container (<see cref="OpenContainer"/>),
+/// the group (<see cref="OpenGroup"/>) and the device file, typed or, through <see cref="CreateProcess"/>, with file
+/// descriptors and raw uapi ioctls.
 /// </summary>
 /// <remarks>
 /// Locking: <see cref="Lock"/> (the kernel's group and container locks together) guards the groups, the id allocator,
@@ -16,8 +19,11 @@ namespace Mdev.Vfio;
 /// </remarks>
 public sealed class VfioModule
 {
-    /// <summary>The bus driver's name.</summary>
+    /// <summary>The generic bus driver of 2016 (v4.10 drivers/vfio/mdev/vfio_mdev.c), registered only under <see cref="RemovePolicy.Legacy2016"/>.</summary>
     public const string DriverName = "vfio_mdev";
+
+    /// <summary>One VFIO stack per core (<c>vfio_init</c> runs once); a second is <c>EBUSY</c>.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<MdevCore, VfioModule> Modules = new();
 
     /// <summary>
     /// The major number of the VFIO group nodes <c>/dev/vfio/&lt;N&gt;</c> (<c>alloc_chrdev_region</c> picks one at boot;
@@ -40,18 +46,39 @@ public sealed class VfioModule
     private readonly Dictionary<MdevDevice, int> _deviceIndexes = [];
     private readonly IdAllocator _deviceIds = new();
 
-    /// <summary>Creates the VFIO stack and registers <c>vfio_mdev</c> on <paramref name="core"/>'s mdev bus.</summary>
+    /// <summary>
+    /// Creates the VFIO stack on <paramref name="core"/>. Under <see cref="RemovePolicy.Legacy2016"/> it registers 2016's
+    /// generic <c>vfio_mdev</c> bus driver; under <see cref="RemovePolicy.Modern"/> there is none (since 5.16 each vendor
+    /// registers its own, see <see cref="RegisterVendorDriver"/>).
+    /// </summary>
     /// <param name="core">The mdev core.</param>
-    /// <exception cref="MdevException"><c>EBUSY</c> when a <c>vfio_mdev</c> driver is registered there already.</exception>
+    /// <exception cref="MdevException"><c>EBUSY</c> when the core has a VFIO stack already, or (2016) a <c>vfio_mdev</c> driver.</exception>
     public VfioModule(MdevCore core)
     {
         ArgumentNullException.ThrowIfNull(core);
+        if (!Modules.TryAdd(core, this))
+        {
+            throw new MdevException(Errno.EBUSY, "vfio: this mdev core has a VFIO stack already");
+        }
+
         Core = core;
+        try
+        {
+            if (core.Options.RemovePolicy == RemovePolicy.Legacy2016)
+            {
+                core.RegisterDriver(new VfioMdevDriver(this, DriverName, DriverName));
+            }
+        }
+        catch
+        {
+            Modules.Remove(core);
+            throw;
+        }
+
         core.Sysfs.EnsureDirectory("/sys/kernel/iommu_groups");
 
         // vfio_init: class_create("vfio") makes /sys/class/vfio when the module loads, before any group exists.
         core.Sysfs.EnsureDirectory("/sys/class/vfio");
-        core.RegisterDriver(new VfioMdevDriver(this, DriverName));
     }
 
     /// <summary>The mdev core it serves.</summary>
@@ -73,7 +100,7 @@ public sealed class VfioModule
 
     /// <summary>Finds the group of a device.</summary>
     /// <param name="mdev">The device.</param>
-    /// <returns>Its group, or null when it is not bound to <c>vfio_mdev</c>.</returns>
+    /// <returns>Its group, or null when it is not bound to a VFIO mdev driver.</returns>
     public IommuGroup? FindGroup(MdevDevice mdev)
     {
         lock (Lock)
@@ -83,12 +110,40 @@ public sealed class VfioModule
     }
 
     /// <summary>
-    /// Registers another VFIO-backed mdev bus driver under a vendor's name, as modern kernels have one per vendor
-    /// (<c>mtty</c>, <c>vfio_ccw_mdev</c>, <c>intel_vgpu_mdev</c>); a parent selects it with <see cref="ParentOps.DriverName"/>.
+    /// A vendor's own mdev bus driver backed by VFIO, not yet registered: the modern kernel's <c>struct mdev_driver</c>
+    /// whose probe calls <c>vfio_register_emulated_iommu_dev</c> (each bound device gets its IOMMU group and VFIO group).
+    /// Register it with <see cref="MdevCore.RegisterDriver"/> and name it in <see cref="ParentOps.DriverName"/>;
+    /// <see cref="RegisterVendorDriver"/> does both steps but the second.
+    /// </summary>
+    /// <param name="name">The driver name, <c>/sys/bus/mdev/drivers/&lt;name&gt;</c>: mtty's <c>mtty</c>, vfio-ccw's <c>vfio_ccw_mdev</c>, vfio-ap's <c>vfio_ap_mdev</c>, kvmgt's <c>intel_vgpu_mdev</c>.</param>
+    /// <param name="module">The module it lives in (<c>/sys/module/&lt;module&gt;</c>: <c>vfio_ccw</c>, <c>vfio_ap</c>, <c>kvmgt</c>); null for <paramref name="name"/> with '-' as '_'.</param>
+    /// <returns>The driver.</returns>
+    /// <exception cref="MdevException"><c>EINVAL</c> for a name that is no valid sysfs name.</exception>
+    public MdevDriver CreateMdevDriver(string name, string? module = null)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('/', StringComparison.Ordinal) || name is "." or "..")
+        {
+            throw new MdevException(Errno.EINVAL, $"vfio: '{name}' is no valid mdev driver name");
+        }
+
+        return new VfioMdevDriver(this, name, module ?? name.Replace('-', '_'));
+    }
+
+    /// <summary>
+    /// Creates a vendor's VFIO-backed mdev bus driver (<see cref="CreateMdevDriver"/>) and registers it on the core
+    /// (<c>mdev_register_driver</c>), as a modern vendor module's init does before <c>mdev_register_parent</c>; a parent
+    /// selects it with <see cref="ParentOps.DriverName"/>. Unregister it with <see cref="MdevCore.UnregisterDriver"/>.
     /// </summary>
     /// <param name="name">The driver name, <c>/sys/bus/mdev/drivers/&lt;name&gt;</c>.</param>
-    /// <exception cref="MdevException"><c>EBUSY</c> when a driver of that name is registered.</exception>
-    public void RegisterVendorDriver(string name) => Core.RegisterDriver(new VfioMdevDriver(this, name));
+    /// <param name="module">The module it lives in; null for <paramref name="name"/> with '-' as '_'.</param>
+    /// <returns>The registered driver.</returns>
+    /// <exception cref="MdevException"><c>EINVAL</c> for a bad name; <c>EBUSY</c> when a driver of that name is registered.</exception>
+    public MdevDriver RegisterVendorDriver(string name, string? module = null)
+    {
+        var driver = CreateMdevDriver(name, module);
+        Core.RegisterDriver(driver);
+        return driver;
+    }
 
     /// <summary>Opens <c>/dev/vfio/vfio</c>: a new, empty container (always succeeds).</summary>
     /// <returns>The container file.</returns>
@@ -128,7 +183,7 @@ public sealed class VfioModule
     /// <summary>The fd table of a process outside .NET (a served VMM), whose MAP_DMA vaddrs point into <paramref name="memory"/>.</summary>
     internal VfioProcess CreateOutsideProcess(IProcessMemory memory) => new(this) { ProcessMemory = memory };
 
-    /// <summary>vfio_mdev probe: a fresh IOMMU group with its sysfs nodes and the VFIO group's class device.</summary>
+    /// <summary>The VFIO mdev driver's probe (<c>vfio_register_emulated_iommu_dev</c>; 2016: vfio_mdev's): a fresh IOMMU group with its sysfs nodes and the VFIO group's class device.</summary>
     internal void Attach(MdevDevice mdev)
     {
         IommuGroup group;
@@ -183,7 +238,7 @@ public sealed class VfioModule
     }
 
     /// <summary>
-    /// vfio_mdev remove: the core has already waited until no device file is open. The group leaves its container, its
+    /// The VFIO mdev driver's remove (<c>vfio_unregister_group_dev</c>): the core has already waited until no device file is open. The group leaves its container, its
     /// nodes go and its id is freed; a group file still open answers <c>ENODEV</c> from now on.
     /// </summary>
     internal void Detach(MdevDevice mdev)
@@ -196,8 +251,10 @@ public sealed class VfioModule
                 return;
             }
 
-            // vfio_device_remove_group: the group leaves its container at once (the last group out releases the
-            // IOMMU and its mappings) and can no longer be opened; an open group file only sees ENODEV.
+            // vfio_device_remove_group (mainline, 6.2+): the group leaves its container at once even while its fd is
+            // open (vfio_group_detach_container; the last group out releases the IOMMU and its mappings) and can no
+            // longer be opened; an open group file only sees ENODEV (group->iommu_group = NULL). 6.1 and before waited
+            // for the group fd to close instead.
             group.DeviceGone = true;
             group.Container?.DetachLocked(group);
             _groups.Remove(group.Id);

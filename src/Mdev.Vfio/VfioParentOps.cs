@@ -146,4 +146,37 @@ public abstract class VfioParentOps : ParentOps
     /// <returns>The ioctl's result.</returns>
     public virtual long DeviceFeature(MdevDevice mdev, uint flags, Span<byte> data) =>
         throw new MdevException(Errno.EINVAL, $"device feature {flags & VfioIoctl.FeatureMask} on {mdev.Name}: the driver has no device_feature op");
+
+    /// <summary>
+    /// Whether the driver answers <c>VFIO_DEVICE_QUERY_GFX_PLANE</c> and <c>VFIO_DEVICE_GET_GFX_DMABUF</c> (kvmgt does):
+    /// then the raw path checks the struct as kvmgt does and calls <see cref="QueryGfxPlane"/> and
+    /// <see cref="GetGfxDmabuf"/>; otherwise (the default) both ioctls reach <see cref="ParentOps.Ioctl"/> untouched, as
+    /// they reach a kernel driver's own ioctl op (mtty: <c>ENOTTY</c>, vfio-ap: <c>EOPNOTSUPP</c>).
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <returns>Whether the device has display planes.</returns>
+    public virtual bool HasGfxPlanes(MdevDevice mdev) => false;
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_QUERY_GFX_PLANE</c> (a vendor ioctl: kvmgt's <c>intel_vgpu_query_plane</c>), when
+    /// <see cref="HasGfxPlanes"/>: answer for the plane
+    /// asked about; return the struct to copy back (return <paramref name="request"/> itself to leave it as the caller
+    /// gave it). The raw path has checked <c>argsz</c> against <see cref="VfioGfxPlaneInfo.MinSize"/> (<c>EINVAL</c>).
+    /// The default is a driver without display: <c>ENOTTY</c>.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="request">The caller's struct: flags, plane type and whatever else it held.</param>
+    /// <returns>The struct to copy back.</returns>
+    public virtual VfioGfxPlaneInfo QueryGfxPlane(MdevDevice mdev, VfioGfxPlaneInfo request) =>
+        throw new MdevException(Errno.ENOTTY, $"query gfx plane on {mdev.Name}: the vendor driver has no display");
+
+    /// <summary>
+    /// <c>VFIO_DEVICE_GET_GFX_DMABUF</c> (kvmgt's <c>intel_vgpu_get_dmabuf</c>): the dma-buf of a plane a query handed out
+    /// by id; the raw path makes it a descriptor of the caller's process. The default is <c>ENOTTY</c>.
+    /// </summary>
+    /// <param name="mdev">The device.</param>
+    /// <param name="dmabufId">The id from <see cref="VfioGfxPlaneInfo.DmabufId"/>.</param>
+    /// <returns>The dma-buf.</returns>
+    public virtual VfioDmabuf GetGfxDmabuf(MdevDevice mdev, uint dmabufId) =>
+        throw new MdevException(Errno.ENOTTY, $"get gfx dmabuf on {mdev.Name}: the vendor driver has no display");
 }

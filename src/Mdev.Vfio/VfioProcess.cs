@@ -59,6 +59,7 @@ public sealed class VfioProcess : IDisposable
             {
                 device.EventFdResolver = fd => Get<EventFd>(fd, Errno.EINVAL, "set irqs");
                 device.DataFileRegistrar = data => Add(new VfioMigrationFile(data));
+                device.DmabufRegistrar = dmabuf => Add(dmabuf);
                 device.AddressSpace = Memory;
                 return Add(device);
             };
@@ -155,12 +156,16 @@ public sealed class VfioProcess : IDisposable
     /// <exception cref="MdevException"><c>ESPIPE</c> on a migration data stream, <c>EINVAL</c> on another file.</exception>
     public int Pwrite(int fd, ReadOnlySpan<byte> buffer, long offset) => Positioned(fd, offset, "pwrite").Write(buffer, offset);
 
-    /// <summary><c>mmap</c> of a device file.</summary>
+    /// <summary><c>mmap</c> of a device file or a dma-buf (<c>VFIO_DEVICE_GET_GFX_DMABUF</c>'s descriptor).</summary>
     /// <param name="fd">The descriptor.</param>
     /// <param name="offset">The file offset.</param>
     /// <param name="length">The length.</param>
     /// <returns>The window the vendor backs.</returns>
-    public Memory<byte> Mmap(int fd, long offset, long length) => Get<VfioDevice>(fd, Errno.ENODEV, "mmap").Mmap(offset, length);
+    public Memory<byte> Mmap(int fd, long offset, long length) => Get<object>(fd, Errno.ENODEV, "mmap") switch
+    {
+        VfioDmabuf dmabuf => dmabuf.Mmap(offset, length),
+        var file => (file as VfioDevice ?? throw new MdevException(Errno.ENODEV, $"mmap: fd {fd} is a {file.GetType().Name}, which has no mmap")).Mmap(offset, length),
+    };
 
     /// <summary><c>mmap(NULL, length, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS)</c>: zeroed memory at a page-aligned address.</summary>
     /// <param name="length">The length, rounded up to whole pages.</param>

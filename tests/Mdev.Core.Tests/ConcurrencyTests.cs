@@ -39,7 +39,7 @@ public sealed class ConcurrencyTests
 
         host.Parent.PoolAvailable.Should().Be(16);
         host.Sysfs.ReadDirectory("/sys/bus/mdev/devices").Should().BeEmpty();
-        host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink).Should().BeEmpty();
+        host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/mtty").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink && e.Name != "module").Should().BeEmpty();
         listener.Dropped.Should().Be(0);
         var events = Expect.Drain(listener);
         events.Should().HaveCount(8 * 40 * 4);
@@ -89,13 +89,13 @@ public sealed class ConcurrencyTests
                 }
                 else
                 {
-                    host.Sysfs.RealPath(mdev.SysfsPath + "/driver").Should().Be("/sys/bus/mdev/drivers/vfio_mdev");
+                    host.Sysfs.RealPath(mdev.SysfsPath + "/driver").Should().Be("/sys/bus/mdev/drivers/mtty");
                 }
             }
 
-            foreach (var entry in host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink))
+            foreach (var entry in host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/mtty").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink && e.Name != "module"))
             {
-                host.Sysfs.Stat("/sys/bus/mdev/drivers/vfio_mdev/" + entry.Name).Kind.Should().Be(SysfsNodeKind.Directory, "no dangling link");
+                host.Sysfs.Stat("/sys/bus/mdev/drivers/mtty/" + entry.Name).Kind.Should().Be(SysfsNodeKind.Directory, "no dangling link");
                 host.Core.FindDevice(Guid.Parse(entry.Name))!.Driver.Should().BeSameAs(host.Driver);
             }
 

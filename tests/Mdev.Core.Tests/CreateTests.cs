@@ -132,7 +132,7 @@ public sealed class CreateTests
         Expect.Errno(Errno.EIO, () => _host.Sysfs.Write(Host.Type2 + "/create", Host.Uuid));
         _host.Vendor.Calls.Should().Equal("create " + Host.Uuid, "remove " + Host.Uuid);
         AssertNoTrace(_host, Host.Uuid);
-        Sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink).Should().BeEmpty();
+        Sysfs.ReadDirectory("/sys/bus/mdev/drivers/mtty").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink && e.Name != "module").Should().BeEmpty();
         _host.Available(Host.Type2).Should().Be("12\n");
         Expect.Drain(listener).Should().BeEmpty();
     }
@@ -181,12 +181,12 @@ public sealed class CreateTests
             ("uevent", SysfsNodeKind.File),
             ("vendor", SysfsNodeKind.Directory));
         host.Sysfs.ReadLink(dir + "/mdev_type").Should().Be("../mdev_supported_types/mtty-2");
-        host.Sysfs.ReadLink(dir + "/driver").Should().Be("../../../../../bus/mdev/drivers/vfio_mdev");
+        host.Sysfs.ReadLink(dir + "/driver").Should().Be("../../../../../bus/mdev/drivers/mtty");
         host.Sysfs.ReadLink(dir + "/subsystem").Should().Be("../../../../../bus/mdev");
         host.Sysfs.ReadLink("/sys/bus/mdev/devices/" + Host.Uuid).Should().Be("../../../devices/virtual/mtty/mtty/" + Host.Uuid);
-        host.Sysfs.ReadLink("/sys/bus/mdev/drivers/vfio_mdev/" + Host.Uuid).Should().Be("../../../../devices/virtual/mtty/mtty/" + Host.Uuid);
+        host.Sysfs.ReadLink("/sys/bus/mdev/drivers/mtty/" + Host.Uuid).Should().Be("../../../../devices/virtual/mtty/mtty/" + Host.Uuid);
         host.Sysfs.Read(dir + "/vendor/sample_mdev_dev").Should().Be($"This is MDEV {Host.Uuid}\n");
-        host.Sysfs.Read(dir + "/uevent").Should().Be("DRIVER=vfio_mdev\n");
+        host.Sysfs.Read(dir + "/uevent").Should().Be("DRIVER=mtty\n");
         host.Sysfs.RealPath("/sys/bus/mdev/devices/" + Host.Uuid + "/mdev_type").Should().Be(Host.Type2);
         host.Sysfs.RealPath("/sys/class/mdev_bus/mtty/" + Host.Uuid).Should().Be(dir);
         Expect.Errno(Errno.EACCES, () => host.Sysfs.Read(dir + "/remove"));
@@ -259,7 +259,7 @@ public sealed class CreateTests
     {
         host.Sysfs.Exists(Host.DevicePath(uuid)).Should().BeFalse();
         host.Sysfs.Exists("/sys/bus/mdev/devices/" + uuid).Should().BeFalse();
-        host.Sysfs.Exists("/sys/bus/mdev/drivers/vfio_mdev/" + uuid).Should().BeFalse();
+        host.Sysfs.Exists("/sys/bus/mdev/drivers/mtty/" + uuid).Should().BeFalse();
         host.Sysfs.ReadDirectory(Host.Type1 + "/devices").Select(e => e.Name).Should().NotContain(uuid);
         host.Sysfs.ReadDirectory(Host.Type2 + "/devices").Select(e => e.Name).Should().NotContain(uuid);
         host.Core.FindDevice(Guid.Parse(uuid)).Should().BeNull();

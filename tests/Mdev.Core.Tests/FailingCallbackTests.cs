@@ -34,7 +34,7 @@ public sealed class FailingCallbackTests
         host.Core.CreateMdevDevice(host.T1, Guid.Parse(Host.Uuid));
         host.Sysfs.Write(Host.DevicePath(Host.Uuid) + "/remove", "1").Should().Be(1);
         CreateTests.AssertNoTrace(host, Host.Uuid);
-        host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/vfio_mdev").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink).Should().BeEmpty();
+        host.Sysfs.ReadDirectory("/sys/bus/mdev/drivers/mtty").Where(e => e.Kind == Mdev.Core.Sysfs.SysfsNodeKind.Symlink && e.Name != "module").Should().BeEmpty();
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class FailingCallbackTests
 
         public Action? OnRemove { get; init; }
 
-        public override string Name => "vfio_mdev";
+        public override string Name => "mtty";
 
         public override void Probe(MdevDevice mdev) => OnProbe?.Invoke();
 

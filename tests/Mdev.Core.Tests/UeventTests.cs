@@ -17,7 +17,7 @@ public sealed class UeventTests
         events.Should().OnlyContain(e => e.DevPath == "/devices/virtual/mtty/mtty/" + Host.Uuid && e.Subsystem == "mdev");
         events[0].Environment.Select(kv => kv.Key).Should().Equal("ACTION", "DEVPATH", "SUBSYSTEM", "SEQNUM");
         events[1].Environment.Select(kv => $"{kv.Key}={kv.Value}").Should().Equal(
-            "ACTION=bind", "DEVPATH=/devices/virtual/mtty/mtty/" + Host.Uuid, "SUBSYSTEM=mdev", "DRIVER=vfio_mdev", "SEQNUM=" + events[1].SequenceNumber);
+            "ACTION=bind", "DEVPATH=/devices/virtual/mtty/mtty/" + Host.Uuid, "SUBSYSTEM=mdev", "DRIVER=mtty", "SEQNUM=" + events[1].SequenceNumber);
         events.Select(e => e.SequenceNumber).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         events[0].ToString().Should().Be($"KERNEL add /devices/virtual/mtty/mtty/{Host.Uuid} (mdev)");
     }
@@ -64,7 +64,7 @@ public sealed class UeventTests
         var events = Expect.Drain(listener);
         events.Should().ContainSingle();
         events[0].Action.Should().Be(UeventAction.Change);
-        events[0]["DRIVER"].Should().Be("vfio_mdev");
+        events[0]["DRIVER"].Should().Be("mtty");
         events[0]["SYNTH_UUID"].Should().Be("0");
     }
 
@@ -82,6 +82,6 @@ public sealed class UeventTests
         var e = Expect.Drain(listener).Should().ContainSingle().Subject;
         e.Action.Should().Be(UeventAction.Online);
         e.Environment.Select(kv => $"{kv.Key}={kv.Value}").Should().Equal(
-            "ACTION=online", $"DEVPATH={e.DevPath}", "SUBSYSTEM=mdev", $"SYNTH_UUID={Host.Uuid}", "SYNTH_ARG_A=1", "SYNTH_ARG_B2=two", "DRIVER=vfio_mdev", $"SEQNUM={e.SequenceNumber}");
+            "ACTION=online", $"DEVPATH={e.DevPath}", "SUBSYSTEM=mdev", $"SYNTH_UUID={Host.Uuid}", "SYNTH_ARG_A=1", "SYNTH_ARG_B2=two", "DRIVER=mtty", $"SEQNUM={e.SequenceNumber}");
     }
 }

@@ -47,7 +47,7 @@ public sealed class SysfsSemanticsTests : IAsyncLifetime
     {
         var r = await _host.RunAsync("ls -a /sys", "ls /sys/class/mdev_bus /sys/bus/mdev");
 
-        r[0].Stdout.Should().Be(".\n..\nbus\nclass\ndevices\nkernel\n");
+        r[0].Stdout.Should().Be(".\n..\nbus\nclass\ndevices\nkernel\nmodule\n"); // module/: the drivers' modules (module_add_driver)
         r[1].Stdout.Should().Be("/sys/bus/mdev:\ndevices\ndrivers\ndrivers_autoprobe\ndrivers_probe\nuevent\n\n/sys/class/mdev_bus:\nmatrix\nmtty\n");
     }
 

@@ -125,6 +125,12 @@ public sealed class AvailabilityTests
         var mdev = host.CreateDevice(GvtHost.V4);
 
         host.Core.Sysfs.RealPath(mdev.SysfsPath + "/driver").Should().Be("/sys/bus/mdev/drivers/intel_vgpu_mdev");
+
+        // module_add_driver: intel_vgpu_mdev lives in kvmgt.ko, the PCI driver in i915.ko.
+        host.Core.Sysfs.RealPath("/sys/bus/mdev/drivers/intel_vgpu_mdev/module").Should().Be("/sys/module/kvmgt");
+        host.Core.Sysfs.RealPath("/sys/module/kvmgt/drivers/mdev:intel_vgpu_mdev").Should().Be("/sys/bus/mdev/drivers/intel_vgpu_mdev");
+        host.Core.Sysfs.RealPath("/sys/bus/pci/drivers/i915/module").Should().Be("/sys/module/i915");
+        host.Core.Drivers.Select(d => d.Name).Should().Equal("intel_vgpu_mdev");
     }
 
     private static Dictionary<string, int> Counts(int v8, int v4, int v2) =>

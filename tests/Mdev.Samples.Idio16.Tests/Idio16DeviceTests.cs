@@ -7,7 +7,7 @@ namespace Mdev.Samples.Idio16.Tests;
 /// <summary>The IDIO-16 against gpio-pci-idio-16.c, and PciDevice's plumbing through it: malformed accesses first.</summary>
 public sealed class Idio16DeviceTests
 {
-    private static MdevTestHost Host() => MdevTestHost.Create((core, vfio) => Idio16.Register(core));
+    private static MdevTestHost Host() => MdevTestHost.Create((core, vfio) => Idio16.Register(core, vfio));
 
     [Fact]
     public async Task OutOfRangeAccesses_FailAsVfioPci_ThenBar2ReadsTruncateAtItsEnd()

@@ -6,7 +6,7 @@ namespace Mdev.Samples.Idio16.Tests;
 /// <summary>The contract every vendor driver runs, on the IDIO-16.</summary>
 public sealed class Idio16ContractTests : VendorDriverContract
 {
-    protected override MdevTestHost CreateHost() => MdevTestHost.Create((core, vfio) => Idio16.Register(core));
+    protected override MdevTestHost CreateHost() => MdevTestHost.Create((core, vfio) => Idio16.Register(core, vfio));
 
     protected override bool MigrationCarriesConfigSpace => true; // PciDevice saves the config space with the state
 }
@@ -17,7 +17,7 @@ public sealed class Idio16QuickStartTests
     [Fact]
     public async Task Bar2_CounterAdvancesEveryThirdRead_AndSurvivesMigration()
     {
-        await using var host = MdevTestHost.Create((core, vfio) => Idio16.Register(core));
+        await using var host = MdevTestHost.Create((core, vfio) => Idio16.Register(core, vfio));
         using var vm = host.Open(host.CreateDevice("idio16-1"));
         var regs = new RegisterMap(vm, VfioPciRegion.Bar2).Add("INPUT", 0, 1);
 

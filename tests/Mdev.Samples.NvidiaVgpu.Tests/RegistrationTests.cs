@@ -38,6 +38,25 @@ public sealed class RegistrationTests
         core.Sysfs.Exists("/sys/bus/pci/devices").Should().BeFalse();
     }
 
+    /// <summary>The vGPUs bind to NVIDIA's own mdev driver (there is no vfio_mdev since 5.16), registered once for every GPU.</summary>
+    [Fact]
+    public async Task VGpus_BindToNvidiaVgpuVfio_RegisteredOnceForEveryGpu()
+    {
+        await using var core = new MdevCore();
+        var vfio = new VfioModule(core);
+        Assert.Throws<MdevException>(() => NvidiaVgpu.Register(core, vfio, new NvidiaGpuOptions { Board = "no-such-board" })).Errno.Should().Be(Errno.EINVAL);
+        core.Parents.Should().BeEmpty();
+
+        var first = NvidiaVgpu.Register(core, vfio);
+        NvidiaVgpu.Register(core, vfio, new NvidiaGpuOptions { PciAddress = "0000:5e:00.0" });
+        core.Drivers.Select(d => d.Name).Should().Equal(NvidiaVgpu.MdevDriverName);
+        var mdev = core.CreateMdevDevice(first.Types[0], Guid.NewGuid());
+        core.Sysfs.RealPath(mdev.SysfsPath + "/driver").Should().Be("/sys/bus/mdev/drivers/nvidia-vgpu-vfio");
+        core.Sysfs.RealPath("/sys/bus/mdev/drivers/nvidia-vgpu-vfio/module").Should().Be("/sys/module/nvidia_vgpu_vfio");
+        core.Sysfs.RealPath("/sys/bus/pci/drivers/nvidia/module").Should().Be("/sys/module/nvidia");
+        vfio.FindGroup(mdev).Should().NotBeNull();
+    }
+
     [Fact]
     public async Task Register_UnknownBoard_FailsWithEinvalNamingTheKnownBoards()
     {

@@ -22,7 +22,8 @@ public sealed class ApSysfsTests
         sys.Read(ApHost.Type + "/name").Should().Be("VFIO AP Passthrough Device\n");
         sys.Read(ApHost.Type + "/device_api").Should().Be("vfio-ap\n");
         sys.Read(ApHost.Type + "/available_instances").Should().Be("65536\n");
-        sys.ReadDirectory("/sys/bus/ap/drivers/vfio_ap").Select(e => e.Name).Should().BeEquivalentTo("05.0047", "05.0048", "06.0047", "06.0048", "bind", "unbind", "uevent");
+        sys.ReadDirectory("/sys/bus/ap/drivers/vfio_ap").Select(e => e.Name).Should().BeEquivalentTo("05.0047", "05.0048", "06.0047", "06.0048", "bind", "module", "unbind", "uevent");
+        sys.RealPath("/sys/bus/ap/drivers/vfio_ap/module").Should().Be("/sys/module/vfio_ap", "the queue driver and vfio_ap_mdev share the module");
         sys.RealPath("/sys/bus/ap/devices/06.0048").Should().Be("/sys/devices/ap/card06/06.0048");
     }
 
@@ -35,6 +36,8 @@ public sealed class ApSysfsTests
 
         sys.ReadDirectory($"/sys/bus/mdev/devices/{mdev.Name}").Select(e => e.Name).Should().Contain(Attributes);
         sys.RealPath($"/sys/bus/mdev/devices/{mdev.Name}/driver").Should().Be("/sys/bus/mdev/drivers/vfio_ap_mdev");
+        sys.RealPath("/sys/bus/mdev/drivers/vfio_ap_mdev/module").Should().Be("/sys/module/vfio_ap");
+        sys.RealPath("/sys/module/vfio_ap/drivers/mdev:vfio_ap_mdev").Should().Be("/sys/bus/mdev/drivers/vfio_ap_mdev");
         foreach (var name in Attributes)
         {
             var mode = sys.Stat(ApHost.Path(mdev, name)).Mode;

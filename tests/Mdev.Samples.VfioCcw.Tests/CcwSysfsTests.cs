@@ -39,6 +39,11 @@ public sealed class CcwSysfsTests
         host.Core.FindDevice(second).Should().BeNull();
         sys.ReadDirectory(CcwHost.Type + "/devices").Select(e => e.Name).Should().Equal(first.ToString());
         sys.RealPath($"/sys/bus/mdev/devices/{first}/driver").Should().Be("/sys/bus/mdev/drivers/vfio_ccw_mdev");
+
+        // One module, two drivers: the css driver vfio_ccw and the mdev driver vfio_ccw_mdev (module_add_driver).
+        sys.RealPath("/sys/bus/mdev/drivers/vfio_ccw_mdev/module").Should().Be("/sys/module/vfio_ccw");
+        sys.RealPath("/sys/bus/css/drivers/vfio_ccw/module").Should().Be("/sys/module/vfio_ccw");
+        sys.ReadDirectory("/sys/module/vfio_ccw/drivers").Select(e => e.Name).Should().Equal("css:vfio_ccw", "mdev:vfio_ccw_mdev");
     }
 
     [Fact]

@@ -12,8 +12,12 @@ internal class GoodVendor : PciParentOps
 
     public override int MaxInstances => 3;
 
-    public static MdevParent Register(MdevCore core, VfioModule vfio, VfioParentOps ops) =>
-        core.RegisterParent(core.AddDevice("/sys/devices/virtual/good/good", deviceClass: "good"), ops);
+    /// <summary>Registers the vendor's mdev driver <c>good</c> (the parent names none, so its devices take the first registered) and the parent.</summary>
+    public static MdevParent Register(MdevCore core, VfioModule vfio, VfioParentOps ops)
+    {
+        vfio.RegisterVendorDriver("good");
+        return core.RegisterParent(core.AddDevice("/sys/devices/virtual/good/good", deviceClass: "good"), ops);
+    }
 
     protected override PciDevice CreateDevice(MdevDevice mdev) => new GoodDevice();
 }

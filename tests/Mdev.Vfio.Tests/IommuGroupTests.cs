@@ -18,7 +18,7 @@ public sealed class IommuGroupTests
         sys.ReadLink("/sys/kernel/iommu_groups/0/devices/" + VfioHost.Uuid).Should().Be("../../../../devices/pci0000:00/0000:00:04.0/" + VfioHost.Uuid);
         sys.RealPath("/sys/kernel/iommu_groups/0/devices/" + VfioHost.Uuid).Should().Be(dev);
         sys.ReadLink("/sys/class/vfio/0").Should().Be("../../devices/virtual/vfio/0");
-        sys.ReadLink(dev + "/driver").Should().Be("../../../../bus/mdev/drivers/vfio_mdev");
+        sys.ReadLink(dev + "/driver").Should().Be("../../../../bus/mdev/drivers/" + VfioHost.MdevDriver);
         var group = host.Vfio.FindGroup(host.Device)!;
         (group.Id, group.Name, group.DevicePath, group.Device).Should().Be((0, "vfio-noiommu", "/dev/vfio/0", host.Device));
         host.Device.Vfio().Group.Should().BeSameAs(group);
@@ -71,7 +71,7 @@ public sealed class IommuGroupTests
     public void Uevents_ForTheVfioGroup_ComeWithTheMdevs()
     {
         var core = new MdevCore();
-        _ = new VfioModule(core);
+        new VfioModule(core).RegisterVendorDriver(VfioHost.MdevDriver);
         var parent = core.RegisterParent(core.AddDevice("/sys/devices/pci0000:00/0000:00:04.0", bus: "pci", driver: "testpci"), new TestPciVendor());
         using var listener = core.SubscribeUevents();
         var mdev = core.CreateMdevDevice(parent.Types[0], Guid.Parse(VfioHost.Uuid));
@@ -82,7 +82,7 @@ public sealed class IommuGroupTests
             events.Add(e);
         }
 
-        // The VFIO group's class device is announced when vfio_mdev creates it during the probe; the mdev's own add and
+        // The VFIO group's class device is announced when the VFIO mdev driver creates it during the probe; the mdev's own add and
         // bind follow once the create has succeeded (the core sends no uevent for a create that fails). README lists this.
         events.Select(e => $"{e.ActionName} {e.Subsystem}").Should().Equal(
             "add vfio", "add vfio-dev", "add mdev", "bind mdev", "remove vfio-dev", "remove vfio", "unbind mdev", "remove mdev");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Mdev.Core.Tests.Support;
 
-/// <summary>A core with one mtty-like parent at /sys/devices/virtual/mtty/mtty and the vfio_mdev-like bus driver.</summary>
+/// <summary>A core with one mtty-like parent at /sys/devices/virtual/mtty/mtty and its mdev bus driver "mtty".</summary>
 internal sealed class Host : IAsyncDisposable
 {
     public const string ParentPath = "/sys/devices/virtual/mtty/mtty";

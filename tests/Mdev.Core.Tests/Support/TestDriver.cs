@@ -2,8 +2,8 @@ using Mdev.Core;
 
 namespace Mdev.Core.Tests.Support;
 
-/// <summary>An mdev bus driver in the shape of 2016's vfio_mdev whose probe can be made to fail.</summary>
-internal sealed class TestDriver(string name = "vfio_mdev") : MdevDriver
+/// <summary>An mdev bus driver in the shape of a vendor's VFIO mdev driver (or 2016's vfio_mdev) whose probe can be made to fail.</summary>
+internal sealed class TestDriver(string name = "mtty") : MdevDriver
 {
     public override string Name { get; } = name;
 

@@ -4,7 +4,7 @@ using Mdev.Vfio.Tests.Support;
 namespace Mdev.Vfio.Tests.Reliability;
 
 /// <summary>
-/// The system under test of the model-based suite: one core with <c>vfio_mdev</c> and a PCI vendor (a pool of 4), the
+/// The system under test of the model-based suite: one core with the VFIO stack and its <c>testpci_mdev</c> driver and a PCI vendor (a pool of 4), the
 /// VFIO files a VMM holds per device, and a uevent listener. Every operation ends with <see cref="CheckInvariants"/>,
 /// so a broken invariant fails the step that broke it (and CsCheck shrinks to it).
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed class SimulatedHost
     {
         Core = new MdevCore();
         Vfio = new VfioModule(Core);
+        Vfio.RegisterVendorDriver(VfioHost.MdevDriver);
         _listener = Core.SubscribeUevents(capacity: 100_000);
         Parent = Core.RegisterParent(Core.AddDevice("/sys/devices/pci0000:00/0000:00:04.0", bus: "pci", driver: "testpci"), new TestPciVendor());
     }
@@ -88,18 +89,18 @@ internal sealed class SimulatedHost
         // Every live device's nodes and links, and its group's.
         foreach (var mdev in live)
         {
-            var group = Vfio.FindGroup(mdev) ?? throw new InvalidOperationException($"{mdev.Name}: bound to vfio_mdev but no group");
+            var group = Vfio.FindGroup(mdev) ?? throw new InvalidOperationException($"{mdev.Name}: bound but no group");
             Check(sys.RealPath(mdev.SysfsPath + "/iommu_group") == group.SysfsPath, $"{mdev.Name}: iommu_group link");
             Check(sys.RealPath(group.SysfsPath + "/devices/" + mdev.Name) == mdev.SysfsPath, $"{group}: devices link");
             Check(sys.RealPath("/sys/class/vfio/" + group.Id) == "/sys/devices/virtual/vfio/" + group.Id, $"{group}: class device");
             Check(sys.RealPath("/sys/bus/mdev/devices/" + mdev.Name) == mdev.SysfsPath, $"{mdev.Name}: bus link");
             Check(sys.RealPath(mdev.SysfsPath + "/mdev_type") == Type.SysfsPath, $"{mdev.Name}: mdev_type link");
             Check(sys.RealPath(Type.SysfsPath + "/devices/" + mdev.Name) == mdev.SysfsPath, $"{mdev.Name}: type's devices link");
-            Check(sys.RealPath(mdev.SysfsPath + "/driver") == "/sys/bus/mdev/drivers/vfio_mdev", $"{mdev.Name}: driver link");
+            Check(sys.RealPath(mdev.SysfsPath + "/driver") == "/sys/bus/mdev/drivers/" + VfioHost.MdevDriver, $"{mdev.Name}: driver link");
         }
 
         // Nothing more than the live devices anywhere, and no dangling link.
-        foreach (var dir in new[] { "/sys/bus/mdev/devices", "/sys/kernel/iommu_groups", "/sys/class/vfio", "/sys/bus/mdev/drivers/vfio_mdev", Type.SysfsPath + "/devices" })
+        foreach (var dir in new[] { "/sys/bus/mdev/devices", "/sys/kernel/iommu_groups", "/sys/class/vfio", "/sys/bus/mdev/drivers/" + VfioHost.MdevDriver, Type.SysfsPath + "/devices" })
         {
             // A driver directory also holds its own files (bind, unbind, uevent: driver_add_files); count only the links.
             var entries = sys.ReadDirectory(dir).Where(e => !dir.Contains("/drivers/", StringComparison.Ordinal) || e.Name is not ("bind" or "unbind" or "uevent" or "module")).ToList();
