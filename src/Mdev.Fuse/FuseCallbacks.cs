@@ -71,8 +71,10 @@ internal static unsafe class FuseCallbacks
             }
             else if (child.Removed)
             {
-                // Removed between our look and the kernel's dentry: the removal's own invalidation may have run before
-                // the dentry existed, so drop it now (our reply is written, so this one comes after it).
+                // Removed between our look and our reply. A first lookup holds the directory's inode lock until the dentry
+                // exists, so the removal's invalidation (which takes that lock) cannot overtake it; a revalidation holds
+                // no lock, but the invalidation unhashes the dentry it refreshes. Defensive all the same: our reply is
+                // written, so this invalidation comes after it whatever the kernel's path.
                 fs.InvalidateEntry(parent, child.Name);
             }
         }
