@@ -114,6 +114,31 @@ public sealed class KernelCacheTests : IAsyncLifetime
         }
     }
 
+    /// <summary>An attribute removed while open: fstat answers from its node (as kernfs from its inode), read is ENODEV.</summary>
+    [Fact]
+    public void Fstat_OfAnAttributeRemovedWhileOpen_AnswersFromTheNode_ReadIsNoSuchDevice()
+    {
+        var tree = new SysfsTree();
+        tree.EnsureDirectory("/sys/devices/a");
+        tree.AddAttribute("/sys/devices/a/value", UnixFileMode.UserRead, () => "1\n", null);
+        var root = Directory.CreateTempSubdirectory("mdev-fuse-fstat-");
+        try
+        {
+            using var mount = SysfsMount.Mount(tree, root.FullName);
+            using var handle = File.OpenHandle(Path.Join(mount.MountPoint, "devices/a/value"));
+
+            tree.Remove("/sys/devices/a");
+
+            RandomAccess.GetLength(handle).Should().Be(4096);
+            var read = () => RandomAccess.Read(handle, new byte[16], 0);
+            read.Should().Throw<IOException>().Which.HResult.Should().Be(19); // ENODEV
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
     /// <summary>
     /// Lookups (first lookups and revalidations) racing removals must leave no cached name behind once all is quiet:
     /// 300 rounds of two threads looking a path up while it is added and removed, then the path must be gone. (Without
