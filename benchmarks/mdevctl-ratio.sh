@@ -55,13 +55,13 @@ for tree in mnt tmpfs; do
     mdevctl "$cmd" >/dev/null # warm-up
     for _ in $(seq "$runs"); do time_ms mdevctl "$cmd"; done | median >"$work/$tree.$cmd"
   done
-  [ "$(mdevctl list | wc -l)" -eq "$live" ] || { echo "mdevctl-ratio: mdevctl list on $tree does not list $live devices" >&2; exit 1; }
+  [ "$(mdevctl list | grep -c -- -4000-8000-)" -eq "$live" ] || { echo "mdevctl-ratio: mdevctl list on $tree does not list $live devices" >&2; exit 1; }
   umount /sys
 done
 EOF
 unshare -m bash "$work/measure.sh" "$work" "$live" "$runs"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", b > 0 ? a / b : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", (b > 0 ? a / b : 0) }'; }
 block="$work/block"
 {
   echo "<!-- mdevctl-ratio:begin -->"
