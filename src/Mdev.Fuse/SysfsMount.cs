@@ -18,8 +18,10 @@ namespace Mdev.Fuse;
 /// <c>EACCES</c> even for root (the mount has no <c>default_permissions</c>); <c>O_CREAT|O_TRUNC</c> on an existing
 /// attribute succeeds; creating, removing or renaming anything is refused. Attributes report size 4096 and symlinks
 /// their kernel-relative targets.</para>
-/// <para>Nothing is cached by the kernel: zero entry, attribute and negative timeouts and <c>direct_io</c> on every
-/// file, so every lookup and read sees the tree as it is now. Requests are served by libfuse's multi-threaded loop.</para>
+/// <para>The kernel caches names, attributes and symlink targets, and the tree keeps that cache exactly current: every
+/// removal from the tree drops the kernel's entry for the removed name before the removal returns; failed lookups
+/// are not cached, so a new node is visible at once; every file is <c>direct_io</c>, so every read is a fresh show
+/// (see <see cref="FuseFileSystem"/>). Requests are served by libfuse's low-level multi-threaded loop.</para>
 /// <para>The mount goes away on <see cref="Dispose"/>, on <c>SIGINT</c>/<c>SIGTERM</c> and at process exit (see
 /// <see cref="SysfsMountOptions"/>); with <see cref="SysfsMountOptions.AutoUnmount"/>, a watchdog child process removes
 /// it even when the process is killed. Needs <c>/dev/fuse</c>, <c>libfuse3.so.3</c> (Debian package <c>fuse3</c>) and
@@ -34,7 +36,7 @@ public sealed class SysfsMount : IDisposable
     private readonly FuseFileSystem _fileSystem;
     private readonly TaskCompletionSource _unmounted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GCHandle _fileSystemHandle;
-    private FuseHandle? _fuse;
+    private FuseSessionHandle? _session;
     private Thread? _loop;
     private UnmountWatchdog? _watchdog;
     private string? _connectionMinor;
@@ -104,9 +106,10 @@ public sealed class SysfsMount : IDisposable
             _sigint?.Dispose();
             _sigterm?.Dispose();
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+            _fileSystem.Detach();
             if (_loop is { } loop)
             {
-                LibFuse.Exit(_fuse!);
+                LibFuse.SessionExit(_session!);
                 if (loop.IsAlive)
                 {
                     WakeLoop();
@@ -125,7 +128,7 @@ public sealed class SysfsMount : IDisposable
                 }
             }
 
-            _fuse?.Dispose();
+            _session?.Dispose();
             _watchdog?.Dispose();
             if (_fileSystemHandle.IsAllocated)
             {
@@ -141,12 +144,14 @@ public sealed class SysfsMount : IDisposable
     private unsafe void Start(SysfsMountOptions options)
     {
         _fileSystemHandle = GCHandle.Alloc(_fileSystem);
-        _fuse = CreateFuse(options, (void*)GCHandle.ToIntPtr(_fileSystemHandle));
-        if (LibFuse.Mount(_fuse, MountPoint) != 0)
+        _session = CreateSession(options, (void*)GCHandle.ToIntPtr(_fileSystemHandle));
+        if (LibFuse.SessionMount(_session, MountPoint) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new MdevException(errno > 0 ? (Errno)errno : Errno.EIO, $"mount {MountPoint}: fuse_mount failed (libfuse wrote the reason to stderr)");
+            throw new MdevException(errno > 0 ? (Errno)errno : Errno.EIO, $"mount {MountPoint}: fuse_session_mount failed (libfuse wrote the reason to stderr)");
         }
+
+        _fileSystem.Attach(_session);
 
         // The FUSE connection's id is the mount's device minor (fusectl's /sys/fs/fuse/connections/<minor>).
         if (UnmountWatchdog.FindMount(MountPoint) is { } found && found.Device.Split(':') is [_, var minor])
@@ -177,7 +182,7 @@ public sealed class SysfsMount : IDisposable
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    private static unsafe FuseHandle CreateFuse(SysfsMountOptions options, void* privateData)
+    private static unsafe FuseSessionHandle CreateSession(SysfsMountOptions options, void* userData)
     {
         // No default_permissions: access is the filesystem's decision, so open() gets EACCES as on sysfs, even for root.
         var mountOptions = $"fsname={FileSystemName},subtype={Subtype}" + (options.AllowOther ? ",allow_other" : string.Empty);
@@ -193,10 +198,10 @@ public sealed class SysfsMount : IDisposable
 
             var args = new FuseArgs { Argc = argv.Length, Argv = vector, Allocated = 0 };
             var operations = FuseCallbacks.Table();
-            FuseHandle fuse;
+            FuseSessionHandle session;
             try
             {
-                fuse = LibFuse.New(&args, &operations, (nuint)sizeof(FuseOperations), privateData);
+                session = LibFuse.SessionNew(&args, &operations, (nuint)sizeof(FuseLowlevelOps), userData);
             }
             catch (DllNotFoundException ex)
             {
@@ -211,13 +216,13 @@ public sealed class SysfsMount : IDisposable
                 LibFuse.OptFreeArgs(&args);
             }
 
-            if (fuse.IsInvalid)
+            if (session.IsInvalid)
             {
-                fuse.Dispose();
-                throw new MdevException(Errno.EINVAL, $"fuse_new refused the options '{mountOptions}'");
+                session.Dispose();
+                throw new MdevException(Errno.EINVAL, $"fuse_session_new refused the options '{mountOptions}'");
             }
 
-            return fuse;
+            return session;
         }
         finally
         {
@@ -256,17 +261,17 @@ public sealed class SysfsMount : IDisposable
         int result = 0;
         try
         {
-            _fuse!.DangerousAddRef(ref added);
+            _session!.DangerousAddRef(ref added);
             unsafe
             {
-                result = LibFuse.LoopMt(_fuse.DangerousGetHandle(), null);
+                result = LibFuse.SessionLoopMt(_session.DangerousGetHandle(), null);
             }
         }
         finally
         {
             if (added)
             {
-                _fuse!.DangerousRelease();
+                _session!.DangerousRelease();
             }
 
             // Unmounted from outside, or the loop failed; Dispose completes it otherwise, once the directory is free.

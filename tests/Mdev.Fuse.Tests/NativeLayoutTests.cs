@@ -9,29 +9,49 @@ namespace Mdev.Fuse.Tests;
 public sealed unsafe class NativeLayoutTests
 {
     [Fact]
-    public void FuseOperations_Layout_MatchesLibfuse314()
+    public void FuseLowlevelOps_Layout_MatchesLibfuse314()
     {
-        sizeof(FuseOperations).Should().Be(336);
-        FuseOperations o = default;
+        sizeof(FuseLowlevelOps).Should().Be(352);
+        FuseLowlevelOps o = default;
         var b = (byte*)&o;
-        ((byte*)&o.GetAttr - b).Should().Be(0);
-        ((byte*)&o.ReadLink - b).Should().Be(8);
-        ((byte*)&o.Mkdir - b).Should().Be(24);
-        ((byte*)&o.Unlink - b).Should().Be(32);
-        ((byte*)&o.Rmdir - b).Should().Be(40);
-        ((byte*)&o.Symlink - b).Should().Be(48);
-        ((byte*)&o.Rename - b).Should().Be(56);
-        ((byte*)&o.Link - b).Should().Be(64);
-        ((byte*)&o.Truncate - b).Should().Be(88);
-        ((byte*)&o.Open - b).Should().Be(96);
-        ((byte*)&o.Read - b).Should().Be(104);
-        ((byte*)&o.Write - b).Should().Be(112);
-        ((byte*)&o.Statfs - b).Should().Be(120);
-        ((byte*)&o.Release - b).Should().Be(136);
-        ((byte*)&o.Readdir - b).Should().Be(192);
-        ((byte*)&o.Init - b).Should().Be(216);
+        ((byte*)&o.Init - b).Should().Be(0);
+        ((byte*)&o.Lookup - b).Should().Be(16);
+        ((byte*)&o.Forget - b).Should().Be(24);
+        ((byte*)&o.Getattr - b).Should().Be(32);
+        ((byte*)&o.Setattr - b).Should().Be(40);
+        ((byte*)&o.Readlink - b).Should().Be(48);
+        ((byte*)&o.Mknod - b).Should().Be(56);
+        ((byte*)&o.Mkdir - b).Should().Be(64);
+        ((byte*)&o.Unlink - b).Should().Be(72);
+        ((byte*)&o.Rmdir - b).Should().Be(80);
+        ((byte*)&o.Symlink - b).Should().Be(88);
+        ((byte*)&o.Rename - b).Should().Be(96);
+        ((byte*)&o.Link - b).Should().Be(104);
+        ((byte*)&o.Open - b).Should().Be(112);
+        ((byte*)&o.Read - b).Should().Be(120);
+        ((byte*)&o.Write - b).Should().Be(128);
+        ((byte*)&o.Release - b).Should().Be(144);
+        ((byte*)&o.Opendir - b).Should().Be(160);
+        ((byte*)&o.Readdir - b).Should().Be(168);
+        ((byte*)&o.Releasedir - b).Should().Be(176);
+        ((byte*)&o.Statfs - b).Should().Be(192);
+        ((byte*)&o.Access - b).Should().Be(232);
         ((byte*)&o.Create - b).Should().Be(240);
-        ((byte*)&o.Lseek - b).Should().Be(328);
+        ((byte*)&o.ForgetMulti - b).Should().Be(304);
+        ((byte*)&o.Readdirplus - b).Should().Be(328);
+        ((byte*)&o.Lseek - b).Should().Be(344);
+    }
+
+    [Fact]
+    public void FuseEntryParam_Layout_MatchesLibfuse314()
+    {
+        sizeof(FuseEntryParam).Should().Be(176);
+        FuseEntryParam e = default;
+        var b = (byte*)&e;
+        ((byte*)&e.Generation - b).Should().Be(8);
+        ((byte*)&e.Attr - b).Should().Be(16);
+        ((byte*)&e.AttrTimeout - b).Should().Be(160);
+        ((byte*)&e.EntryTimeout - b).Should().Be(168);
     }
 
     [Fact]
@@ -88,36 +108,26 @@ public sealed unsafe class NativeLayoutTests
     }
 
     [Fact]
-    public void FuseConfig_Layout_MatchesLibfuse314()
+    public void FuseConnInfoContextAndForget_Layout_MatchLibfuse314()
     {
-        sizeof(FuseConfig).Should().Be(128);
-        FuseConfig c = default;
+        sizeof(FuseConnInfo).Should().Be(128);
+        FuseConnInfo c = default;
         var b = (byte*)&c;
-        ((byte*)&c.EntryTimeout - b).Should().Be(24);
-        ((byte*)&c.NegativeTimeout - b).Should().Be(32);
-        ((byte*)&c.AttrTimeout - b).Should().Be(40);
-        ((byte*)&c.Remember - b).Should().Be(56);
-        ((byte*)&c.UseIno - b).Should().Be(64);
-        ((byte*)&c.DirectIo - b).Should().Be(72);
-        ((byte*)&c.KernelCache - b).Should().Be(76);
-        ((byte*)&c.AutoCache - b).Should().Be(80);
-        ((byte*)&c.AcAttrTimeoutSet - b).Should().Be(88);
-        ((byte*)&c.AcAttrTimeout - b).Should().Be(96);
-        ((byte*)&c.NullpathOk - b).Should().Be(104);
-        ((byte*)&c.Modules - b).Should().Be(112);
-        ((byte*)&c.Debug - b).Should().Be(120);
-    }
+        ((byte*)&c.Capable - b).Should().Be(20);
+        ((byte*)&c.Want - b).Should().Be(24);
+        FuseConnInfo.CacheSymlinks.Should().Be(0x800000u);
 
-    [Fact]
-    public void FuseContextAndArgs_Layout_MatchLibfuse314()
-    {
-        sizeof(FuseContext).Should().Be(40);
-        FuseContext c = default;
-        var b = (byte*)&c;
-        ((byte*)&c.Uid - b).Should().Be(8);
-        ((byte*)&c.Pid - b).Should().Be(16);
-        ((byte*)&c.PrivateData - b).Should().Be(24);
-        ((byte*)&c.Umask - b).Should().Be(32);
+        sizeof(FuseRequestContext).Should().Be(16);
+        FuseRequestContext x = default;
+        var xb = (byte*)&x;
+        ((byte*)&x.Uid - xb).Should().Be(0);
+        ((byte*)&x.Gid - xb).Should().Be(4);
+        ((byte*)&x.Pid - xb).Should().Be(8);
+        ((byte*)&x.Umask - xb).Should().Be(12);
+
+        sizeof(FuseForgetData).Should().Be(16);
+        FuseForgetData f = default;
+        ((byte*)&f.Lookups - (byte*)&f).Should().Be(8);
 
         sizeof(FuseArgs).Should().Be(24);
         FuseArgs a = default;

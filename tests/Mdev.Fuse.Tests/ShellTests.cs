@@ -126,8 +126,8 @@ public sealed class ShellTests : IAsyncLifetime
             $"echo {U} > {Mtty1}/create",
             $"exec 3> {Device}/remove 4< {Device}/vendor/sample_mdev_dev; echo 1 > {Device}/remove; echo 1 >&3; read -r line <&4");
 
-        // bash's read, not cat: cat fstat()s its input first, and through the high-level libfuse API an fstat asks by
-        // path, which is gone (sysfs would still answer from the open inode; README, known differences).
+        // bash's read: the read itself is what fails with ENODEV (an fstat would still answer from the node, as sysfs
+        // answers from the open inode).
         r[1].Stderr.Should().Contain("echo: write error: No such device").And.Contain("read: read error: 0: No such device");
     }
 

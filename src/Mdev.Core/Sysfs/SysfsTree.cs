@@ -11,12 +11,14 @@ namespace Mdev.Core.Sysfs;
 /// <remarks>
 /// <para>Locking: one lock (kernfs_rwsem's role) guards the structure. Show and store callbacks run outside it, so a
 /// store may itself add or remove nodes (writing <c>create</c> builds a whole device).</para>
+/// <para>Removals are announced to in-process observers (a FUSE mount's kernel-cache invalidation) after the lock is
+/// released, on the removing thread, before <see cref="Remove"/> or <see cref="TryRemove"/> returns.</para>
 /// <para>Semantics, as kernfs/sysfs: a read is one show snapshot, truncated to 4095 bytes; one write is one store of at
 /// most 4096 bytes and a zero-length write stores nothing; opening a read-only attribute for writing, or a
 /// write-only one for reading, is <c>EACCES</c> even for root; every attribute reports size 4096; symlink targets
 /// are printed relative to the link's directory.</para>
 /// </remarks>
-public sealed class SysfsTree : ISysfs
+public sealed partial class SysfsTree : ISysfs
 {
     /// <summary>What sysfs reports as the size of every attribute (PAGE_SIZE).</summary>
     public const int AttributeSize = 4096;
@@ -34,14 +36,7 @@ public sealed class SysfsTree : ISysfs
     {
         lock (_lock)
         {
-            var node = Resolve(path, followSymlinks);
-            return node switch
-            {
-                SysfsDirectoryNode => new SysfsStat(SysfsNodeKind.Directory, SysfsModes.Directory, 0),
-                SysfsAttributeNode a => new SysfsStat(SysfsNodeKind.File, a.Mode, AttributeSize),
-                SysfsLinkNode => new SysfsStat(SysfsNodeKind.Symlink, SysfsModes.Symlink, 0), // kernfs never sets i_size of a link
-                _ => throw new InvalidOperationException("unknown node kind"),
-            };
+            return StatOf(Resolve(path, followSymlinks));
         }
     }
 
@@ -134,16 +129,21 @@ public sealed class SysfsTree : ISysfs
     /// <exception cref="MdevException"><c>ENOENT</c>, <c>EISDIR</c>, or <c>EACCES</c> when the mode or callbacks do not allow the access.</exception>
     public SysfsOpenFile Open(string path, FileAccess access)
     {
-        SysfsAttributeNode attribute;
+        SysfsNode node;
         lock (_lock)
         {
-            var node = Resolve(path, followFinal: true);
-            if (node is SysfsDirectoryNode)
-            {
-                throw new MdevException(Errno.EISDIR, $"open {path}: is a directory");
-            }
+            node = Resolve(path, followFinal: true);
+        }
 
-            attribute = (SysfsAttributeNode)node;
+        return OpenNode(node, path, access);
+    }
+
+    /// <summary>Opens <paramref name="node"/> (found by <paramref name="path"/>) with the kernfs permission rules.</summary>
+    internal SysfsOpenFile OpenNode(SysfsNode node, string path, FileAccess access)
+    {
+        if (node is not SysfsAttributeNode attribute)
+        {
+            throw new MdevException(Errno.EISDIR, $"open {path}: is a directory");
         }
 
         if ((access & FileAccess.Read) != 0 && !attribute.CanRead)
@@ -199,18 +199,23 @@ public sealed class SysfsTree : ISysfs
     /// <exception cref="MdevException"><c>ENOENT</c> when nothing is there.</exception>
     public void Remove(string path)
     {
+        SysfsDirectoryNode parent;
+        SysfsNode node;
         lock (_lock)
         {
-            var node = Resolve(path, followFinal: false);
+            node = Resolve(path, followFinal: false);
             if (node.Parent is null)
             {
                 throw new MdevException(Errno.EINVAL, $"remove {path}: cannot remove the root");
             }
 
-            node.Parent.Children.Remove(node.Name);
+            parent = node.Parent;
+            parent.Children.Remove(node.Name);
             node.Parent = null;
             MarkRemoved(node);
         }
+
+        OnRemoved(parent, node);
     }
 
     /// <summary>Kernel side: creates every missing directory on the way to <paramref name="path"/> (mkdir -p).</summary>
@@ -241,18 +246,23 @@ public sealed class SysfsTree : ISysfs
     /// <returns>Whether a node was there.</returns>
     public bool TryRemove(string path)
     {
+        SysfsDirectoryNode parent;
+        SysfsNode? node;
         lock (_lock)
         {
-            if (TryResolve(path, followFinal: false, out var node) != 0 || node!.Parent is null)
+            if (TryResolve(path, followFinal: false, out node) != 0 || node!.Parent is null)
             {
                 return false;
             }
 
-            node.Parent.Children.Remove(node.Name);
+            parent = node.Parent;
+            parent.Children.Remove(node.Name);
             node.Parent = null;
             MarkRemoved(node);
-            return true;
         }
+
+        OnRemoved(parent, node);
+        return true;
     }
 
     private static void MarkRemoved(SysfsNode node)

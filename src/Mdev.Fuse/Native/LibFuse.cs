@@ -1,9 +1,9 @@
 namespace Mdev.Fuse.Native;
 
 /// <summary>
-/// The native libfuse3 high-level API (libfuse 3.14, x86-64), one file per call. The library comes with the Debian
+/// The native libfuse3 low-level API (libfuse 3.14, x86-64), one file per call. The library comes with the Debian
 /// package <c>fuse3</c> (<c>libfuse3-3</c>); entry points are bound by their version-specific names
-/// (<c>fuse_new_31</c>, <c>fuse_loop_mt_312</c>) so that the symbol-versioned defaults cannot change under us.
+/// (<c>fuse_session_loop_mt_312</c>) so that the symbol-versioned defaults cannot change under us.
 /// </summary>
 internal static partial class LibFuse
 {
