@@ -26,8 +26,10 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "{Device}: driver {Driver} probe failed")]
     public static partial void DriverProbeFailed(ILogger logger, Exception exception, string device, string driver);
 
-    [LoggerMessage(8, LogLevel.Information, "{Device}: device is currently in use, removal blocked until it is released")]
-    public static partial void RemovalBlocked(ILogger logger, string device);
+    // A warning, as vfio_unregister_group_dev's dev_warn ("Device is currently in use, task ... blocked until device is
+    // released"), naming who holds it: a forgotten handle must not make a dispose hang silently.
+    [LoggerMessage(8, LogLevel.Warning, "{Device}: device is currently in use by {Holders}, removal blocked until it is released")]
+    public static partial void RemovalBlocked(ILogger logger, string device, string holders);
 
     [LoggerMessage(9, LogLevel.Warning, "{Device}: request callback failed")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string device);

@@ -390,7 +390,7 @@ public sealed partial class MdevCore
         {
             if (count == 0)
             {
-                Log.RemovalBlocked(_logger, mdev.Name);
+                Log.RemovalBlocked(_logger, mdev.Name, string.Join(", ", mdev.Holders));
             }
 
             try

@@ -261,7 +261,7 @@ public sealed partial class MdevCore
         }
     }
 
-    /// <summary>Synchronous <see cref="UnregisterParentAsync"/>: blocks, as the kernel call does, while children are in use.</summary>
+    /// <summary>Synchronous <see cref="UnregisterParentAsync(Device)"/>: blocks, as the kernel call does, while children are in use.</summary>
     /// <param name="device">The parent device.</param>
     public void UnregisterParent(Device device) => UnregisterParentAsync(device).GetAwaiter().GetResult();
 

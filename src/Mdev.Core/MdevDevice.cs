@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mdev.Core;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed class MdevDevice
 {
     private readonly Lock _openLock = new();
     private int _openCount;
+
+    // Who holds the device open, one entry per live handle (for the warning a waiting removal logs); guarded by _openLock.
+    private readonly List<MdevDeviceHandle> _handles = [];
     private TaskCompletionSource? _released;
     private int _removeClaimed;
     private int _openBlockers;
@@ -89,10 +94,23 @@ public sealed class MdevDevice
     /// first open only and <see cref="ParentOps.Release"/> on the last close (the modern <c>open_device</c>/<c>close_device</c>
     /// rule; the 2016 core called them per file).
     /// </summary>
+    /// <param name="callerFile">Filled in by the compiler: where the handle is opened, named when a removal waits for it.</param>
+    /// <param name="callerLine">Filled in by the compiler.</param>
     /// <returns>A handle; dispose it to release.</returns>
     /// <exception cref="MdevException"><c>ENODEV</c> when the device is not active (being created, removed, or gone), or the vendor's errno from Open.</exception>
-    public MdevDeviceHandle Open()
+    public MdevDeviceHandle Open([CallerFilePath] string callerFile = "", [CallerLineNumber] int callerLine = 0) =>
+        Open($"a handle opened at {Path.GetFileName(callerFile)}:{callerLine}");
+
+    /// <summary>
+    /// Opens the device for a user named <paramref name="holder"/> (as <see cref="Open(string, int)"/>); the name is what
+    /// a removal or unregistration that waits for the users logs (e.g. <c>VFIO device file of group 0</c>).
+    /// </summary>
+    /// <param name="holder">Who holds the handle, in words.</param>
+    /// <returns>A handle; dispose it to release.</returns>
+    /// <exception cref="MdevException"><c>ENODEV</c> when the device is not active (being created, removed, or gone), or the vendor's errno from Open.</exception>
+    public MdevDeviceHandle Open(string holder)
     {
+        ArgumentNullException.ThrowIfNull(holder);
         lock (_openLock)
         {
             if (State != MdevDeviceState.Active || _openBlockers > 0)
@@ -107,19 +125,33 @@ public sealed class MdevDevice
             }
 
             _openCount++;
+            var handle = new MdevDeviceHandle(this, holder);
+            _handles.Add(handle);
+            return handle;
         }
+    }
 
-        return new MdevDeviceHandle(this);
+    /// <summary>Who holds the device open now: each live handle's <see cref="MdevDeviceHandle.Holder"/>.</summary>
+    public IReadOnlyList<string> Holders
+    {
+        get
+        {
+            lock (_openLock)
+            {
+                return _handles.Select(h => h.Holder).ToArray();
+            }
+        }
     }
 
     /// <inheritdoc />
     public override string ToString() => Name;
 
-    internal void Release()
+    internal void Release(MdevDeviceHandle handle)
     {
         TaskCompletionSource? released = null;
         lock (_openLock)
         {
+            _handles.Remove(handle);
             if (--_openCount == 0)
             {
                 try

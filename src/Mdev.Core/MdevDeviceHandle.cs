@@ -8,10 +8,17 @@ public sealed class MdevDeviceHandle : IDisposable
 {
     private int _disposed;
 
-    internal MdevDeviceHandle(MdevDevice device) => Device = device;
+    internal MdevDeviceHandle(MdevDevice device, string holder)
+    {
+        Device = device;
+        Holder = holder;
+    }
 
     /// <summary>The open device.</summary>
     public MdevDevice Device { get; }
+
+    /// <summary>Who holds it, in words (given to <see cref="MdevDevice.Open(string)"/>, or where it was opened).</summary>
+    public string Holder { get; }
 
     /// <summary>Reads at a device-file offset through <see cref="ParentOps.Read"/>.</summary>
     /// <param name="buffer">Where the bytes go.</param>
@@ -58,7 +65,7 @@ public sealed class MdevDeviceHandle : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            Device.Release();
+            Device.Release(this);
         }
     }
 

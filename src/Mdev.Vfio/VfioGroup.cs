@@ -129,7 +129,7 @@ public sealed class VfioGroup : IDisposable
             _module.Core.Faults.Check(FaultPoint.DeviceOpen, FaultSite.Of(Group.Device), $"get device fd on group {Group.Id}");
 
             // No migration reset here: the state is the vendor's and survives close and reopen (mtty has no open_device).
-            var handle = Group.Device.Open();
+            var handle = Group.Device.Open($"VFIO device file of group {Group.Id} (/dev/vfio/{Group.Id})");
             return new VfioDevice(_module, Group, handle);
         }
         catch

@@ -3,7 +3,7 @@ using Mdev.Fuse.Tests.Support;
 namespace Mdev.Fuse.Tests;
 
 /// <summary>
-/// <c>mdev-sim serve</c> (samples/Mdev.Samples.Host) as a user runs it: the default host or a host file, mounted for
+/// <c>mdev-sim serve</c> (src/Mdev.Sim) as a user runs it: the default host or a host file, mounted for
 /// the real mdevctl, gone again on SIGTERM, SIGINT and even SIGKILL.
 /// </summary>
 public sealed class ServeCommandTests : IDisposable

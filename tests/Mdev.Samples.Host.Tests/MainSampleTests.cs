@@ -37,7 +37,7 @@ public sealed class MainSampleTests
     {
         var (exit, _, errors) = await RunAsync("bogus");
         exit.Should().Be(2);
-        errors.Should().StartWith("usage: mdev-sim");
+        errors.Should().StartWith("mdev-sim: Unrecognized command or argument 'bogus'.\nusage: mdev-sim");
     }
 
     private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)

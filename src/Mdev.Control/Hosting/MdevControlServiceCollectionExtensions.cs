@@ -37,9 +37,9 @@ public static class MdevControlServiceCollectionExtensions
                 c.Configure(options);
             }
 
-            var sysfs = sp.GetService<ISysfs>() ?? (OperatingSystem.IsWindows()
-                ? throw new PlatformNotSupportedException("register an ISysfs: there is no /sys on Windows")
-                : new DirectorySysfs("/sys"));
+            var sysfs = sp.GetService<ISysfs>() ?? (OperatingSystem.IsLinux()
+                ? new DirectorySysfs("/sys")
+                : throw new PlatformNotSupportedException("register an ISysfs: there is no /sys outside Linux"));
             return new MdevControl(sysfs, options, sp.GetService<ILoggerFactory>()?.CreateLogger<MdevControl>());
         });
         return services;

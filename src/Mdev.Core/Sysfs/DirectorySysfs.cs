@@ -8,7 +8,7 @@ namespace Mdev.Core.Sysfs;
 /// </summary>
 /// <remarks>Operating-system errors are mapped back to the errno that caused them where .NET exposes it
 /// (missing → <c>ENOENT</c>, permission → <c>EACCES</c>); anything else is <c>EIO</c> with the original as inner exception.</remarks>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DirectorySysfs : ISysfs
 {
     /// <summary>Creates a view whose <c>/sys</c> is <paramref name="root"/>.</summary>

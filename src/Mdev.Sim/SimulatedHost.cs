@@ -29,7 +29,7 @@ internal sealed class SimulatedHost : IAsyncDisposable
     public static async Task<SimulatedHost> StartAsync(string? hostFile, string? controlSocket)
     {
         var description = hostFile is null ? DefaultHost.Description : HostFileLoader.Load(hostFile);
-        var core = new MdevCore(new MdevCoreOptions { MdevLoaded = description.MdevLoaded });
+        var core = new MdevCore(new MdevCoreOptions { MdevLoaded = description.MdevLoaded }, StderrLoggerFactory.FromEnvironment());
         var host = new SimulatedHost(core, new VfioModule(core));
         try
         {

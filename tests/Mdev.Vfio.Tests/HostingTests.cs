@@ -1,0 +1,36 @@
+using Mdev.Core;
+using Mdev.Vfio.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mdev.Vfio.Tests;
+
+/// <summary><c>services.AddVfio()</c> beside <c>AddMdevCore()</c>.</summary>
+public sealed class HostingTests
+{
+    [Fact]
+    public void AddVfio_NullServices_Throws()
+    {
+        var add = () => ((IServiceCollection)null!).AddVfio();
+
+        add.Should().Throw<ArgumentNullException>();
+    }
+
+    [Fact]
+    public async Task AddVfio_CoreResolvedFirst_DevicesBindToVfioMdev_OneModuleEvenWhenAddedTwice()
+    {
+        var services = new ServiceCollection();
+        services.AddVfio().AddParent("/sys/devices/pci0000:00/0000:00:04.0", _ => new TestPciVendor(), bus: "pci", driver: "testpci");
+        services.AddVfio();
+        await using var provider = services.BuildServiceProvider();
+
+        var core = provider.GetRequiredService<MdevCore>();
+        var mdev = core.CreateMdevDevice(core.Parents[0].Types[0], Guid.NewGuid());
+        var vfio = provider.GetRequiredService<VfioModule>();
+
+        services.Count(s => s.ServiceType == typeof(VfioModule)).Should().Be(1);
+        vfio.Core.Should().BeSameAs(core);
+        vfio.FindGroup(mdev).Should().NotBeNull("vfio_mdev was registered with the core, before the device was created");
+        core.Sysfs.Read($"/sys/bus/mdev/devices/{mdev.Name}/iommu_group/name").Should().Be("vfio-noiommu\n");
+        provider.GetRequiredService<VfioModule>().Should().BeSameAs(vfio);
+    }
+}
