@@ -9,19 +9,13 @@ namespace Mdev.Fuse.Tests;
 /// </summary>
 public sealed class RunCommandTests : IDisposable
 {
-    /// <summary>
-    /// Every test passed in isolation, but under the full suite's load one run hung once: the server's "command" thread
-    /// was left waiting on a FUSE request to its own mount while starting CMD. Skipped until that deadlock is fixed.
-    /// </summary>
-    private const string KnownHang = "mdev-sim run can deadlock on its own /sys mount while starting the command (issue 12 report)";
-
     private const string U = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001";
     private const string U2 = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1002";
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("mdev-run-");
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    [Fact(Skip = KnownHang)]
+    [Fact]
     public async Task Run_ExitsWithTheCommandsStatus_WithTheSimulatedSysAndAPrivateMdevctlDirectory()
     {
         var r = await RunAsync(null, [], "ls /sys/class/mdev_bus; ls /etc/mdevctl.d/scripts.d; ls /etc/mdevctl.d | wc -l; exit 7");
@@ -30,7 +24,21 @@ public sealed class RunCommandTests : IDisposable
         File.ReadLines("/proc/self/mountinfo").Should().NotContain(l => l.Contains("mdev-sim-run-", StringComparison.Ordinal));
     }
 
-    [Fact(Skip = KnownHang)]
+    /// <summary>
+    /// The deadlock's fix, by design: the bind over <c>/sys</c> exists only in the command's namespace; the server's own
+    /// <c>/sys</c> (seen through <c>/proc/&lt;server&gt;/mountinfo</c>, the command's parent) is still the kernel's sysfs,
+    /// and the udev emulation's mdevctl sees the mount as the command does.
+    /// </summary>
+    [Fact]
+    public async Task TheServersOwnSys_IsTheKernelsSysfs_OnlyTheCommandSeesTheMount()
+    {
+        const string TopOfSys = "awk '$5==\"/sys\" { for (i = 7; i <= NF; i++) if ($i == \"-\") t = $(i + 1) } END { print t }'";
+        var r = await RunAsync(null, [], $"{TopOfSys} /proc/self/mountinfo; {TopOfSys} /proc/$PPID/mountinfo; grep -c ' /etc/mdevctl.d ' /proc/$PPID/mountinfo");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("fuse.mdev\nsysfs\n1\n");
+    }
+
+    [Fact]
     public async Task ArmedEnospc_IsNoSpaceLeftOnDevice_FromMdevctlStart_AndLeavesNothing()
     {
         var r = await RunAsync(
@@ -46,7 +54,7 @@ public sealed class RunCommandTests : IDisposable
     }
 
     /// <summary>mdevctl 1.2.0 observed: the attribute write fails, mdevctl removes the device it created and keeps no config.</summary>
-    [Fact(Skip = KnownHang)]
+    [Fact]
     public async Task EaddrinuseOnAssignDomain_DuringStartJsonfile_MdevctlRemovesTheDevice()
     {
         var json = Path.Combine(_dir.FullName, "ap.json");
@@ -63,7 +71,7 @@ public sealed class RunCommandTests : IDisposable
         r.Stdout.Should().Be("rc=1\n\n0\nscripts.d\nsame\n");
     }
 
-    [Fact(Skip = KnownHang)]
+    [Fact]
     public async Task UnbindingTheNvidiaParent_HidesItFromTypesAndList_BindingItAgainStartsTheAutoDevice()
     {
         var r = await RunAsync(
@@ -85,7 +93,7 @@ public sealed class RunCommandTests : IDisposable
             $"{U} 0000:3e:00.0 nvidia-11 auto (defined)\n\n");
     }
 
-    [Fact(Skip = KnownHang)]
+    [Fact]
     public async Task MdevNotLoaded_HasNoMdevBusNorClass_ForTheCommand()
     {
         var r = await RunAsync("""{"parents":[],"mdevLoaded":false}""", [], "ls /sys/bus /sys/class; mdevctl types; echo rc=$?");
@@ -93,7 +101,7 @@ public sealed class RunCommandTests : IDisposable
         r.Stdout.Should().NotContain("mdev").And.EndWith("rc=0\n");
     }
 
-    [Theory(Skip = KnownHang)]
+    [Theory]
     [InlineData("""{"parents":[{"kind":"mtty"}],"faults":[{"point":"create","errno":"ENOPE"}]}""", "unknown errno name 'ENOPE'")]
     [InlineData("""{"parents":[{"kind":"mtty"}],"faults":[{"point":"create","errno":"EIO","parent":"gone"}]}""", "unknown parent 'gone'")]
     [InlineData("""{"parents":[{"kind":"mtty"}],"mdevLoaded":false}""", "leaves no place for parents")]
@@ -105,7 +113,7 @@ public sealed class RunCommandTests : IDisposable
         r.Stdout.Should().BeEmpty();
     }
 
-    [Fact(Skip = KnownHang)]
+    [Fact]
     public async Task KillingTheServer_KillsTheCommand_AndLeavesNoMountNorProcess()
     {
         var marker = "601." + Random.Shared.Next(100000, 999999);
