@@ -93,7 +93,7 @@ public sealed partial class MdevCore
                 bound = true;
             }
 
-            changes.Groups(mdev.SysfsPath, ops.MdevAttrGroups, mdev);
+            changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(parent), mdev);
             changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
             changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
 
@@ -365,7 +365,7 @@ public sealed partial class MdevCore
         }
 
         var changes = new SysfsChangeSet(Sysfs);
-        changes.Groups(mdev.SysfsPath, mdev.Parent.Ops.MdevAttrGroups, mdev);
+        changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(mdev.Parent), mdev);
         if (driver is not null)
         {
             changes.Link(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name, mdev.SysfsPath);
@@ -461,5 +461,27 @@ public sealed partial class MdevCore
             // Modern kernels only log a vendor remove failure and go on ("Remove failed: err=%d").
             Log.VendorRemoveFailed(_logger, ex, mdev.Name, (ex as MdevException)?.Errno.ToString() ?? ex.GetType().Name);
         }
+    }
+
+    /// <summary>The vendor's device attributes, with the parent's <see cref="ParentQuirks.NewlineOnlyAttributes"/> applied.</summary>
+    private static IReadOnlyList<AttributeGroup<MdevDevice>> DeviceAttributeGroups(MdevParent parent)
+    {
+        var groups = parent.Ops.MdevAttrGroups;
+        var newlineOnly = parent.Quirks.NewlineOnlyAttributes;
+        if (newlineOnly.Count == 0)
+        {
+            return groups;
+        }
+
+        return [.. groups.Select(g => new AttributeGroup<MdevDevice>(g.Name, [.. g.Attributes.Select(a => a.Store is { } store && newlineOnly.Contains(a.Name, StringComparer.Ordinal)
+            ? new MdevAttribute<MdevDevice>(a.Name, a.Mode, a.Show, (mdev, text) =>
+            {
+                // Quirk: the driver consumes the last character written; without a newline the value is not taken.
+                if (text.EndsWith('\n'))
+                {
+                    store(mdev, text);
+                }
+            })
+            : a)]))];
     }
 }
