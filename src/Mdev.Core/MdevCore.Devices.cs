@@ -95,7 +95,10 @@ public sealed partial class MdevCore
 
             changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(parent), mdev);
             changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
-            changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
+            if (Options.MdevTypeLinkDelay == TimeSpan.Zero)
+            {
+                changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
+            }
 
             mdev.TookPoolSlot = usesPool;
             parent.AddChild(mdev);
@@ -106,6 +109,10 @@ public sealed partial class MdevCore
             lock (_mdevListLock)
             {
                 mdev.State = MdevDeviceState.Active;
+                if (Options.MdevTypeLinkDelay > TimeSpan.Zero)
+                {
+                    mdev.TypeLinkTimer = Options.TimeProvider.CreateTimer(_ => AddDelayedTypeLink(mdev), null, Options.MdevTypeLinkDelay, Timeout.InfiniteTimeSpan);
+                }
             }
 
             Log.DeviceCreated(_logger, mdev.Name, type.Name);
@@ -212,6 +219,12 @@ public sealed partial class MdevCore
                 RestoreAfterCancel(mdev);
                 Reactivate(mdev);
                 throw;
+            }
+
+            if (Options.RemoveDuration > TimeSpan.Zero)
+            {
+                // A slow removal: the hidden device stays, and the remove store waits, this long.
+                await Task.Delay(Options.RemoveDuration, Options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
             }
 
             Teardown(mdev, callVendorRemove: !legacy);
@@ -460,6 +473,26 @@ public sealed partial class MdevCore
         {
             // Modern kernels only log a vendor remove failure and go on ("Remove failed: err=%d").
             Log.VendorRemoveFailed(_logger, ex, mdev.Name, (ex as MdevException)?.Errno.ToString() ?? ex.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// The delayed <c>mdev_type</c> link of <see cref="MdevCoreOptions.MdevTypeLinkDelay"/>: added only while the device
+    /// is active (checked and added under <c>_mdevListLock</c>, which a removal takes to leave the active state, so a
+    /// removal begun first cancels it); a link already restored by a cancelled removal is left as it is.
+    /// </summary>
+    private void AddDelayedTypeLink(MdevDevice mdev)
+    {
+        lock (_mdevListLock)
+        {
+            mdev.TypeLinkTimer?.Dispose();
+            mdev.TypeLinkTimer = null;
+            if (mdev.State != MdevDeviceState.Active || !Sysfs.Exists(mdev.SysfsPath) || Sysfs.Exists(mdev.SysfsPath + "/mdev_type"))
+            {
+                return;
+            }
+
+            Sysfs.AddLink(mdev.SysfsPath + "/mdev_type", mdev.Type.SysfsPath);
         }
     }
 
