@@ -93,6 +93,59 @@ public sealed class RunCommandTests : IDisposable
             $"{U} 0000:3e:00.0 nvidia-11 auto (defined)\n\n");
     }
 
+    /// <summary>
+    /// Vendor quirks from the host file, as the real mdevctl 1.2.0 shows them: a GVT-g type without <c>name</c> has no
+    /// "Name:" line (and a device on it lists and dumps as usual), an NVIDIA type without <c>description</c> no
+    /// "Description:" line; NVIDIA's one-type-per-GPU rule is in <c>mdevctl types</c>; <c>vgpu_params</c> written
+    /// without a newline (<c>printf</c>) succeeds and changes nothing, with one (<c>echo</c>) it is stored.
+    /// </summary>
+    [Fact]
+    public async Task Quirks_TypesWithoutNameOrDescription_AndANewlineOnlyAttribute_WithTheRealMdevctl()
+    {
+        var r = await RunAsync(
+            """{"parents":[{"kind":"i915-gvt","quirks":{"typesWithoutName":true}},{"kind":"nvidia","quirks":{"typesWithoutDescription":true,"newlineOnlyAttributes":["vgpu_params"]}}]}""",
+            [],
+            "ls /sys/class/mdev_bus/0000:00:02.0/mdev_supported_types/i915-GVTg_V5_4 | tr '\\n' ' '; echo",
+            "mdevctl types -p 0000:00:02.0 | grep -A3 'i915-GVTg_V5_4$'",
+            $"mdevctl start -u {U} -p 0000:00:02.0 -t i915-GVTg_V5_4 && mdevctl list",
+            $"mdevctl start -u {U2} -p 0000:3e:00.0 -t nvidia-11 && mdevctl types -p 0000:3e:00.0 | grep -A3 -E 'nvidia-1[12]$'",
+            $"P=/sys/bus/mdev/devices/{U2}/nvidia/vgpu_params; printf frame_rate_limiter=0 > $P; echo printf=$?; cat $P; echo frame_rate_limiter=0 > $P; echo echo=$?; cat $P");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be(
+            "available_instances create description device_api devices \n" +
+            "  i915-GVTg_V5_4\n    Available instances: 3\n    Device API: vfio-pci\n    Description: low_gm_size: 128MB, high_gm_size: 512MB, fence: 4, resolution: 1920x1200, weight: 4\n" +
+            $"{U} 0000:00:02.0 i915-GVTg_V5_4 manual\n\n" +
+            "  nvidia-11\n    Available instances: 15\n    Device API: vfio-pci\n    Name: GRID M60-0B\n" +
+            "  nvidia-12\n    Available instances: 0\n    Device API: vfio-pci\n    Name: GRID M60-0Q\n" +
+            "printf=0\n\necho=0\nframe_rate_limiter=0\n");
+    }
+
+    /// <summary>
+    /// Asynchronous appearance with the real mdevctl 1.2.0 (real time: the windows are far longer than the commands in
+    /// them). While the <c>mdev_type</c> link is late, <c>mdevctl start</c> has succeeded but <c>mdevctl list</c> shows
+    /// nothing and <c>mdevctl stop</c> fails with ENOENT; once it is there the device lists. While a removal takes its
+    /// time the device is hidden (no bus link, not listed) but its directory is still there.
+    /// </summary>
+    [Fact]
+    public async Task DelayedMdevTypeLink_AndSlowRemoval_AsTheRealMdevctlSeesThem()
+    {
+        var r = await RunAsync(
+            """{"parents":[{"kind":"mtty"}],"mdevTypeLinkDelayMs":8000,"removeDurationMs":8000}""",
+            [],
+            $"mdevctl start -u {U} -p mtty -t mtty-2; echo start=$?; mdevctl list; mdevctl list --dumpjson; echo",
+            $"mdevctl stop -u {U}; echo stop=$?",
+            $"for i in $(seq 600); do [ -e /sys/bus/mdev/devices/{U}/mdev_type ] && break; sleep 0.05; done; mdevctl list",
+            $"mdevctl stop -u {U} & for i in $(seq 600); do [ -e /sys/bus/mdev/devices/{U} ] || break; sleep 0.02; done",
+            $"ls -d /sys/devices/virtual/mtty/mtty/{U} >/dev/null && echo still-there; mdevctl list; wait; echo stopped=$?; echo left=$(ls /sys/devices/virtual/mtty/mtty | grep -c {U})");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stderr.Should().Contain("No such file or directory (os error 2)");
+        r.Stdout.Should().Be(
+            "start=0\n\n[]\n\n" +
+            "stop=1\n" +
+            $"{U} mtty mtty-2 manual\n\n" +
+            "still-there\n\nstopped=0\nleft=0\n");
+    }
+
     [Fact]
     public async Task MdevNotLoaded_HasNoMdevBusNorClass_ForTheCommand()
     {
