@@ -95,9 +95,12 @@ public sealed partial class MdevCore
                 bound = true;
             }
 
-            changes.Groups(mdev.SysfsPath, ops.MdevAttrGroups, mdev);
+            changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(parent), mdev);
             changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
-            changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
+            if (Options.MdevTypeLinkDelay == TimeSpan.Zero)
+            {
+                changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
+            }
 
             mdev.TookPoolSlot = usesPool;
             parent.AddChild(mdev);
@@ -108,6 +111,10 @@ public sealed partial class MdevCore
             lock (_mdevListLock)
             {
                 mdev.State = MdevDeviceState.Active;
+                if (Options.MdevTypeLinkDelay > TimeSpan.Zero)
+                {
+                    mdev.TypeLinkTimer = Options.TimeProvider.CreateTimer(_ => AddDelayedTypeLink(mdev), null, Options.MdevTypeLinkDelay, Timeout.InfiniteTimeSpan);
+                }
             }
 
             Log.DeviceCreated(_logger, mdev.Name, type.Name);
@@ -214,6 +221,12 @@ public sealed partial class MdevCore
                 RestoreAfterCancel(mdev);
                 Reactivate(mdev);
                 throw;
+            }
+
+            if (Options.RemoveDuration > TimeSpan.Zero)
+            {
+                // A slow removal: the hidden device stays, and the remove store waits, this long.
+                await Task.Delay(Options.RemoveDuration, Options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
             }
 
             Teardown(mdev, callVendorRemove: !legacy);
@@ -367,7 +380,7 @@ public sealed partial class MdevCore
         }
 
         var changes = new SysfsChangeSet(Sysfs);
-        changes.Groups(mdev.SysfsPath, mdev.Parent.Ops.MdevAttrGroups, mdev);
+        changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(mdev.Parent), mdev);
         if (driver is not null)
         {
             changes.Link(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name, mdev.SysfsPath);
@@ -463,5 +476,47 @@ public sealed partial class MdevCore
             // Modern kernels only log a vendor remove failure and go on ("Remove failed: err=%d").
             Log.VendorRemoveFailed(_logger, ex, mdev.Name, (ex as MdevException)?.Errno.ToString() ?? ex.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// The delayed <c>mdev_type</c> link of <see cref="MdevCoreOptions.MdevTypeLinkDelay"/>: added only while the device
+    /// is active (checked and added under <c>_mdevListLock</c>, which a removal takes to leave the active state, so a
+    /// removal begun first cancels it); a link already restored by a cancelled removal is left as it is.
+    /// </summary>
+    private void AddDelayedTypeLink(MdevDevice mdev)
+    {
+        lock (_mdevListLock)
+        {
+            mdev.TypeLinkTimer?.Dispose();
+            mdev.TypeLinkTimer = null;
+            if (mdev.State != MdevDeviceState.Active || !Sysfs.Exists(mdev.SysfsPath) || Sysfs.Exists(mdev.SysfsPath + "/mdev_type"))
+            {
+                return;
+            }
+
+            Sysfs.AddLink(mdev.SysfsPath + "/mdev_type", mdev.Type.SysfsPath);
+        }
+    }
+
+    /// <summary>The vendor's device attributes, with the parent's <see cref="ParentQuirks.NewlineOnlyAttributes"/> applied.</summary>
+    private static IReadOnlyList<AttributeGroup<MdevDevice>> DeviceAttributeGroups(MdevParent parent)
+    {
+        var groups = parent.Ops.MdevAttrGroups;
+        var newlineOnly = parent.Quirks.NewlineOnlyAttributes;
+        if (newlineOnly.Count == 0)
+        {
+            return groups;
+        }
+
+        return [.. groups.Select(g => new AttributeGroup<MdevDevice>(g.Name, [.. g.Attributes.Select(a => a.Store is { } store && newlineOnly.Contains(a.Name, StringComparer.Ordinal)
+            ? new MdevAttribute<MdevDevice>(a.Name, a.Mode, a.Show, (mdev, text) =>
+            {
+                // Quirk: the driver consumes the last character written; without a newline the value is not taken.
+                if (text.EndsWith('\n'))
+                {
+                    store(mdev, text);
+                }
+            })
+            : a)]))];
     }
 }

@@ -11,6 +11,9 @@ public sealed partial class MdevCore
     private readonly List<MdevParent> _parents = [];
     private readonly HashSet<Device> _registering = [];
 
+    /// <summary>Quirks by parent name, read at each registration; a concurrent dictionary, so no lock.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParentQuirks> _quirks = new(StringComparer.Ordinal);
+
     /// <summary>The registered parents, in registration order.</summary>
     public IReadOnlyList<MdevParent> Parents
     {
@@ -32,6 +35,34 @@ public sealed partial class MdevCore
         {
             return _parents.FirstOrDefault(p => p.Device.Name == name);
         }
+    }
+
+    /// <summary>
+    /// Sets the vendor quirks the parent named <paramref name="parentName"/> shows from its next registration on (a
+    /// parent registered now keeps its files until it unregisters); null clears them.
+    /// </summary>
+    /// <param name="parentName">The parent device's name (<c>0000:00:02.0</c>, <c>mtty</c>).</param>
+    /// <param name="quirks">The quirks, or null for none.</param>
+    /// <exception cref="MdevException"><c>EINVAL</c> for an empty name or an empty attribute name in <see cref="ParentQuirks.NewlineOnlyAttributes"/>.</exception>
+    public void SetParentQuirks(string parentName, ParentQuirks? quirks)
+    {
+        if (string.IsNullOrEmpty(parentName))
+        {
+            throw new MdevException(Errno.EINVAL, "parent quirks: the parent name is empty");
+        }
+
+        if (quirks is null)
+        {
+            _quirks.TryRemove(parentName, out _);
+            return;
+        }
+
+        if (quirks.NewlineOnlyAttributes is null || quirks.NewlineOnlyAttributes.Any(string.IsNullOrEmpty))
+        {
+            throw new MdevException(Errno.EINVAL, $"parent quirks of {parentName}: NewlineOnlyAttributes must list attribute names");
+        }
+
+        _quirks[parentName] = quirks with { NewlineOnlyAttributes = [.. quirks.NewlineOnlyAttributes] };
     }
 
     /// <summary>
@@ -127,7 +158,7 @@ public sealed partial class MdevCore
             _registering.Add(device);
         }
 
-        var parent = new MdevParent(device, ops);
+        var parent = new MdevParent(device, ops, _quirks.GetValueOrDefault(name, ParentQuirks.None));
         var changes = new SysfsChangeSet(Sysfs);
         try
         {
@@ -272,7 +303,11 @@ public sealed partial class MdevCore
         changes.Directory(dir);
         changes.Attribute(dir + "/create", SysfsModes.WriteOnly, null, text => CreateStore(type, text));
         changes.Directory(dir + "/devices");
-        changes.Attribute(dir + "/name", SysfsModes.ReadOnly, () => type.PrettyName + "\n", null);
+        if (!type.Parent.Quirks.TypesWithoutName)
+        {
+            changes.Attribute(dir + "/name", SysfsModes.ReadOnly, () => type.PrettyName + "\n", null);
+        }
+
         changes.Attribute(dir + "/device_api", SysfsModes.ReadOnly, () => type.DeviceApi + "\n", null);
 
         // "%u\n": a negative count prints as the kernel's unsigned would.
@@ -281,7 +316,7 @@ public sealed partial class MdevCore
             SysfsModes.ReadOnly,
             () => unchecked((uint)type.AvailableInstances).ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n",
             null);
-        if (ops.ShowDescription(type) is not null)
+        if (!type.Parent.Quirks.TypesWithoutDescription && ops.ShowDescription(type) is not null)
         {
             changes.Attribute(dir + "/description", SysfsModes.ReadOnly, () => ops.ShowDescription(type) ?? string.Empty, null);
         }

@@ -47,6 +47,11 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         Options = options ?? new MdevCoreOptions();
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Options.RequestInterval, TimeSpan.Zero, nameof(options));
         ArgumentNullException.ThrowIfNull(Options.TimeProvider, nameof(options));
+        if (Options.MdevTypeLinkDelay < TimeSpan.Zero || Options.RemoveDuration < TimeSpan.Zero)
+        {
+            throw new MdevException(Errno.EINVAL, $"core options: MdevTypeLinkDelay ({Options.MdevTypeLinkDelay}) and RemoveDuration ({Options.RemoveDuration}) cannot be negative");
+        }
+
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Mdev.Core");
         Sysfs = new SysfsTree { Faults = Faults };
         Sysfs.EnsureDirectory("/sys/devices");

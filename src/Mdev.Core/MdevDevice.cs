@@ -186,6 +186,9 @@ public sealed class MdevDevice
         }
     }
 
+    /// <summary>The timer of a delayed <c>mdev_type</c> link (<see cref="MdevCoreOptions.MdevTypeLinkDelay"/>), kept here so it lives until it fires.</summary>
+    internal ITimer? TypeLinkTimer { get; set; }
+
     /// <summary>Set under <see cref="BindLock"/> when teardown begins: no driver may bind any more.</summary>
     internal bool TearingDown { get; set; }
 

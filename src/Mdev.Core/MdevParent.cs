@@ -19,10 +19,11 @@ public sealed class MdevParent
     private TaskCompletionSource? _drained;
     private TaskCompletionSource? _unregistered;
 
-    internal MdevParent(Device device, ParentOps ops)
+    internal MdevParent(Device device, ParentOps ops, ParentQuirks quirks)
     {
         Device = device;
         Ops = ops;
+        Quirks = quirks;
         _poolAvailable = ops.MaxInstances;
         Types = ops.SupportedTypeGroups.Select(g => new MdevType(this, g)).ToArray();
     }
@@ -32,6 +33,9 @@ public sealed class MdevParent
 
     /// <summary>The vendor driver's callbacks.</summary>
     public ParentOps Ops { get; }
+
+    /// <summary>The quirks it shows, fixed at its registration (<see cref="MdevCore.SetParentQuirks"/>).</summary>
+    public ParentQuirks Quirks { get; }
 
     /// <summary>The types it offers, in the vendor's order.</summary>
     public IReadOnlyList<MdevType> Types { get; }

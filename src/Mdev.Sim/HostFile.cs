@@ -18,4 +18,10 @@ internal sealed class HostFile
 
     /// <summary>False for a host where mdev is not loaded: no <c>/sys/bus/mdev</c>, no <c>/sys/class/mdev_bus</c>, so no parents. Default true.</summary>
     public bool MdevLoaded { get; set; } = true;
+
+    /// <summary>Milliseconds between a create and its device's <c>mdev_type</c> link (<see cref="Mdev.Core.MdevCoreOptions.MdevTypeLinkDelay"/>); real time. Default 0.</summary>
+    public int MdevTypeLinkDelayMs { get; set; }
+
+    /// <summary>Milliseconds a removal takes (<see cref="Mdev.Core.MdevCoreOptions.RemoveDuration"/>); real time. Default 0.</summary>
+    public int RemoveDurationMs { get; set; }
 }

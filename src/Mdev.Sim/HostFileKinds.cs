@@ -12,7 +12,7 @@ namespace Mdev.Samples.Host;
 /// <c>mtty</c>; <c>i915-gvt</c> (<c>pciAddress</c>, <c>ggttMiB</c>, <c>apertureMiB</c>, <c>fences</c>,
 /// <c>graphicsVersion</c>, <c>deviceId</c>); <c>nvidia</c> (<c>board</c>, <c>pciAddress</c>); <c>vfio-ccw</c>
 /// (<c>subchannel</c>, <c>operational</c>); <c>vfio-ap</c> (<c>apxa</c>, <c>maxAdapterId</c>, <c>maxDomainId</c>,
-/// <c>queues</c>).
+/// <c>queues</c>). Every kind also takes <c>quirks</c> (<see cref="HostFileParent.GetQuirks"/>).
 /// </summary>
 internal static class HostFileKinds
 {
@@ -45,16 +45,39 @@ internal static class HostFileKinds
     /// <exception cref="MdevException"><c>EINVAL</c> for an unknown kind or parameter, or the sample's own errno; nothing is left behind.</exception>
     public static MdevParent Add(MdevCore core, VfioModule vfio, HostFileParent parent)
     {
+        ArgumentNullException.ThrowIfNull(core);
         ArgumentNullException.ThrowIfNull(parent);
+        var quirks = parent.GetQuirks();
+        var (name, register) = Describe(vfio, parent);
+        if (quirks is null)
+        {
+            return register(core);
+        }
+
+        core.SetParentQuirks(name, quirks);
+        try
+        {
+            return register(core);
+        }
+        catch
+        {
+            core.SetParentQuirks(name, null);
+            throw;
+        }
+    }
+
+    /// <summary>The parent's device name (what its quirks are keyed by) and how to register it; checks the parameters first.</summary>
+    private static (string Name, Func<MdevCore, MdevParent> Register) Describe(VfioModule vfio, HostFileParent parent)
+    {
         switch (parent.Kind)
         {
             case "mtty":
                 Check(parent);
-                return Mtty.Mtty.Register(core, vfio);
+                return (Path.GetFileName(Mtty.Mtty.ParentPath), core => Mtty.Mtty.Register(core, vfio));
             case "i915-gvt":
                 Check(parent, "pciAddress", "ggttMiB", "apertureMiB", "fences", "graphicsVersion", "deviceId");
                 var gvt = new GvtOptions();
-                return I915Gvt.I915Gvt.Register(core, vfio, gvt with
+                gvt = gvt with
                 {
                     PciAddress = parent.GetString("pciAddress", gvt.PciAddress),
                     GgttMiB = parent.GetInt("ggttMiB", gvt.GgttMiB),
@@ -62,32 +85,36 @@ internal static class HostFileKinds
                     Fences = parent.GetInt("fences", gvt.Fences),
                     GraphicsVersion = parent.GetInt("graphicsVersion", gvt.GraphicsVersion),
                     DeviceId = (ushort)parent.GetInt("deviceId", gvt.DeviceId),
-                });
+                };
+                return (gvt.PciAddress, core => I915Gvt.I915Gvt.Register(core, vfio, gvt));
             case "nvidia":
                 Check(parent, "board", "pciAddress");
                 var gpu = new NvidiaGpuOptions();
-                return NvidiaVgpu.NvidiaVgpu.Register(core, vfio, gpu with
+                gpu = gpu with
                 {
                     Board = parent.GetString("board", gpu.Board),
                     PciAddress = parent.GetString("pciAddress", gpu.PciAddress),
-                });
+                };
+                return (gpu.PciAddress, core => NvidiaVgpu.NvidiaVgpu.Register(core, vfio, gpu));
             case "vfio-ccw":
                 Check(parent, "subchannel", "operational");
-                return VfioCcw.VfioCcw.Register(core, vfio, new CcwSubchannelOptions
+                var ccw = new CcwSubchannelOptions
                 {
                     SubchannelId = parent.GetString("subchannel", "0.0.0313"),
                     State = parent.GetBool("operational", true) ? CcwSubchannelState.Operational : CcwSubchannelState.NotOperational,
-                });
+                };
+                return (ccw.SubchannelId, core => VfioCcw.VfioCcw.Register(core, vfio, ccw));
             case "vfio-ap":
                 Check(parent, "apxa", "maxAdapterId", "maxDomainId", "queues");
                 var ap = new ApMatrixOptions();
-                return VfioAp.VfioAp.Register(core, vfio, new ApMatrixOptions
+                ap = new ApMatrixOptions
                 {
                     Apxa = parent.GetBool("apxa", ap.Apxa),
                     MaxAdapterId = parent.GetInt("maxAdapterId", ap.MaxAdapterId),
                     MaxDomainId = parent.GetInt("maxDomainId", ap.MaxDomainId),
                     Queues = parent.GetStrings("queues", ap.Queues),
-                });
+                };
+                return ("matrix", core => VfioAp.VfioAp.Register(core, vfio, ap));
             default:
                 throw Invalid($"unknown parent kind \"{parent.Kind}\" (known: {string.Join(", ", Names)})");
         }
@@ -99,7 +126,7 @@ internal static class HostFileKinds
     {
         foreach (var key in parent.Parameters?.Keys ?? Enumerable.Empty<string>())
         {
-            if (!known.Contains(key, StringComparer.Ordinal))
+            if (key != HostFileParent.QuirksParameter && !known.Contains(key, StringComparer.Ordinal))
             {
                 throw Invalid(known.Length == 0
                     ? $"parent of kind {parent.Kind}: unknown parameter \"{key}\" (it takes none)"

@@ -12,10 +12,21 @@ namespace Mdev.Samples.Host;
 /// </summary>
 /// <remarks>
 /// <para>A .NET process has threads, and <c>unshare(CLONE_NEWNS)</c> refuses a multi-threaded caller, so <c>run</c>
-/// starts itself again under <c>unshare -m --propagation private</c> (the hidden <c>run-in-namespace</c>). Every
-/// mount is made inside that namespace, so none is ever visible outside it; CMD is started through
-/// <c>setpriv --pdeathsig KILL</c> from a thread that lives until CMD exits, so when the server is killed CMD dies with
-/// it, the namespace empties and its mounts go with it: no "Transport endpoint is not connected" left behind.</para>
+/// starts itself again under <c>unshare -m --propagation private</c> (the hidden <c>run-in-namespace</c>): the server's
+/// namespace, where the tmpfs over <c>/etc/mdevctl.d</c> and the FUSE mount (in a temporary directory) are made, so
+/// none is ever visible outside it.</para>
+/// <para><b>The server never sees its own mount at <c>/sys</c>.</b> The bind of the FUSE mount over <c>/sys</c> is made
+/// only in a second, nested namespace per started program (CMD, and the <c>mdevctl</c> of the udev emulation):
+/// <c>unshare -m</c> then <c>mount --bind</c> in a small shell that then execs the program. The server's own
+/// <c>/sys</c> stays the kernel's sysfs. It must: the .NET runtime itself reads <c>/sys</c> at moments nobody chooses
+/// (for instance <c>/sys/devices/system/cpu/possible</c> from libcoreclr while it creates a thread, holding a runtime
+/// lock), and a FUSE worker answering that read must take the same lock to enter the managed callback: the process
+/// deadlocked on its own mount (seen with the runtime thread's kernel stack in <c>fuse_lookup</c> and every FUSE worker
+/// waiting on a libcoreclr futex). No code in this process touches the mount point itself except
+/// <see cref="SysfsMount"/>'s wake-up <c>stat</c> at unmount, on a thread of its own.</para>
+/// <para>CMD is started through <c>setpriv --pdeathsig KILL</c> from a thread that lives until CMD exits, so when the
+/// server is killed CMD dies with it, the namespaces empty and their mounts go with them: no "Transport endpoint is not
+/// connected" left behind.</para>
 /// <para><c>--udev</c> emulates mdevctl's udev rule: on <c>change</c> with <c>MDEV_STATE=registered</c> for a parent
 /// that has a directory in <c>/etc/mdevctl.d</c>, it runs <c>mdevctl start-parent-mdevs &lt;parent&gt;</c> (and
 /// waits for it before the next event).</para>
@@ -24,12 +35,11 @@ internal static class RunCommand
 {
     public const string InnerVerb = "run-in-namespace";
 
-    /// <summary>The namespace's mounts, then CMD in place of the shell (<c>$1</c> the FUSE mount, the rest CMD); 125 when a mount fails.</summary>
-    private const string SetUpScript =
-        "mount --bind \"$1\" /sys || exit 125\n" +
-        "mount -t tmpfs -o mode=0755 mdevctl.d /etc/mdevctl.d || exit 125\n" +
-        "mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers || exit 125\n" +
-        "shift\nexec \"$@\"\n";
+    /// <summary>
+    /// Run in a nested mount namespace (<c>unshare -m</c>): binds the FUSE mount (<c>$1</c>) over <c>/sys</c> there only,
+    /// then becomes the program (the rest); 125 when the bind fails.
+    /// </summary>
+    private const string BindSysScript = "mount --bind \"$1\" /sys || exit 125\nshift\nexec \"$@\"\n";
 
     /// <summary>The outer process: re-executes itself in a private mount namespace and relays signals and the status.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -88,29 +98,60 @@ internal static class RunCommand
         }
 
         await using var owned = host;
+        if (await MakePrivateMdevctlDirectoryAsync() is { } failed)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim run: {failed}");
+            return 125;
+        }
+
         var root = Directory.CreateTempSubdirectory("mdev-sim-run-");
         try
         {
             using var mount = SysfsMount.Mount(host.Core.Sysfs, root.CreateSubdirectory("sys").FullName, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
             using var stopUdev = new CancellationTokenSource();
-            var udev = parsed.Udev ? Task.Run(() => EmulateUdevAsync(host.Core, stopUdev.Token)) : Task.CompletedTask;
+            var udev = parsed.Udev ? Task.Run(() => EmulateUdevAsync(host.Core, mount.MountPoint, stopUdev.Token)) : Task.CompletedTask;
             int status = await RunCommandAsync(mount.MountPoint, parsed.Command);
             await stopUdev.CancelAsync();
             await udev;
-
-            // The bind over /sys keeps the FUSE connection alive: it goes first (lazily), then the mount itself.
-            if (await Shell("umount", "-l", "/sys") is { } failed)
-            {
-                await Console.Error.WriteLineAsync($"mdev-sim run: {failed}");
-            }
-
             return status;
         }
         finally
         {
-            root.Delete(recursive: true);
+            try
+            {
+                // rmdir only, never a recursive walk: if the mount is still there, this is EBUSY, not a walk into it.
+                Directory.Delete(Path.Combine(root.FullName, "sys"));
+                root.Delete();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The mount could not be taken down (a program CMD left in the background still holds its namespace):
+                // the two empty directories stay in /tmp; the mount goes when that program exits.
+                await Console.Error.WriteLineAsync($"mdev-sim run: cannot remove {root.FullName}: {ex.Message}");
+            }
         }
     }
+
+    /// <summary>
+    /// A tmpfs over <c>/etc/mdevctl.d</c> with <c>scripts.d/callouts</c> and <c>scripts.d/notifiers</c>, in the server's
+    /// own namespace (a tmpfs, not the FUSE mount, so this process may touch it): the nested namespaces of CMD and of
+    /// the udev emulation see the same directory, and so does <see cref="EmulateUdevAsync"/>. Null when done.
+    /// </summary>
+    private static async Task<string?> MakePrivateMdevctlDirectoryAsync()
+    {
+        if (await Shell("mount", "-t", "tmpfs", "-o", "mode=0755", "mdevctl.d", "/etc/mdevctl.d") is { } failed)
+        {
+            return failed;
+        }
+
+        Directory.CreateDirectory("/etc/mdevctl.d/scripts.d/callouts");
+        Directory.CreateDirectory("/etc/mdevctl.d/scripts.d/notifiers");
+        return null;
+    }
+
+    /// <summary>The argv that runs <paramref name="command"/> in a nested namespace whose <c>/sys</c> is the mount.</summary>
+    private static string[] WithSimulatedSys(string mountPoint, IEnumerable<string> command) =>
+        ["unshare", "-m", "--propagation", "private", "--", "sh", "-c", BindSysScript, "mdev-sim-run", mountPoint, .. command];
 
     /// <summary>The command line that starts this program again (<c>dotnet exec mdev-sim.dll</c> or the apphost).</summary>
     private static string[] Self()
@@ -123,8 +164,8 @@ internal static class RunCommand
 
     /// <summary>
     /// Runs CMD through <c>setpriv --pdeathsig KILL</c>, started from a thread that lives until CMD exits (the death
-    /// signal follows the thread that forked), behind a small shell that makes the namespace's mounts first: this
-    /// process, the FUSE server, never touches <c>/sys</c> itself once it is its own mount.
+    /// signal follows the thread that forked), in a nested namespace whose <c>/sys</c> is the mount (this process's
+    /// <c>/sys</c> stays the kernel's).
     /// </summary>
     private static Task<int> RunCommandAsync(string mountPoint, IReadOnlyList<string> command)
     {
@@ -133,7 +174,7 @@ internal static class RunCommand
         {
             try
             {
-                using var child = Process.Start(new ProcessStartInfo("setpriv", ["--pdeathsig", "KILL", "--", "sh", "-c", SetUpScript, "mdev-sim-run", mountPoint, .. command]) { UseShellExecute = false })!;
+                using var child = Process.Start(new ProcessStartInfo("setpriv", ["--pdeathsig", "KILL", "--", .. WithSimulatedSys(mountPoint, command)]) { UseShellExecute = false })!;
                 child.WaitForExit();
                 done.SetResult(child.ExitCode);
             }
@@ -151,8 +192,11 @@ internal static class RunCommand
         return done.Task;
     }
 
-    /// <summary>mdevctl's udev rule: <c>ACTION=="change", ENV{MDEV_STATE}=="registered", TEST=="/etc/mdevctl.d/$kernel"</c> runs <c>mdevctl start-parent-mdevs %k</c>.</summary>
-    private static async Task EmulateUdevAsync(MdevCore core, CancellationToken cancellationToken)
+    /// <summary>
+    /// mdevctl's udev rule: <c>ACTION=="change", ENV{MDEV_STATE}=="registered", TEST=="/etc/mdevctl.d/$kernel"</c> runs
+    /// <c>mdevctl start-parent-mdevs %k</c> (in a nested namespace whose <c>/sys</c> is the mount, as CMD).
+    /// </summary>
+    private static async Task EmulateUdevAsync(MdevCore core, string mountPoint, CancellationToken cancellationToken)
     {
         using var listener = core.SubscribeUevents();
         try
@@ -165,7 +209,7 @@ internal static class RunCommand
                 }
 
                 var parent = uevent.DevPath[(uevent.DevPath.LastIndexOf('/') + 1)..];
-                if (Directory.Exists("/etc/mdevctl.d/" + parent) && await Shell("mdevctl", "start-parent-mdevs", parent) is { } failed)
+                if (Directory.Exists("/etc/mdevctl.d/" + parent) && await Shell(WithSimulatedSys(mountPoint, ["mdevctl", "start-parent-mdevs", parent])) is { } failed)
                 {
                     await Console.Error.WriteLineAsync($"mdev-sim run: udev: {failed}");
                 }
@@ -178,8 +222,9 @@ internal static class RunCommand
     }
 
     /// <summary>Runs a helper; null when it succeeded, else what it said.</summary>
-    private static async Task<string?> Shell(string program, params string[] args)
+    private static async Task<string?> Shell(params string[] argv)
     {
+        var (program, args) = (argv[0], argv[1..]);
         var start = new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();

@@ -29,7 +29,17 @@ internal sealed class SimulatedHost : IAsyncDisposable
     public static async Task<SimulatedHost> StartAsync(string? hostFile, string? controlSocket)
     {
         var description = hostFile is null ? DefaultHost.Description : HostFileLoader.Load(hostFile);
-        var core = new MdevCore(new MdevCoreOptions { MdevLoaded = description.MdevLoaded }, StderrLoggerFactory.FromEnvironment());
+        if (description.MdevTypeLinkDelayMs < 0 || description.RemoveDurationMs < 0)
+        {
+            throw HostFileKinds.Invalid("host file: \"mdevTypeLinkDelayMs\" and \"removeDurationMs\" cannot be negative");
+        }
+
+        var core = new MdevCore(new MdevCoreOptions
+        {
+            MdevLoaded = description.MdevLoaded,
+            MdevTypeLinkDelay = TimeSpan.FromMilliseconds(description.MdevTypeLinkDelayMs),
+            RemoveDuration = TimeSpan.FromMilliseconds(description.RemoveDurationMs),
+        }, StderrLoggerFactory.FromEnvironment());
         var host = new SimulatedHost(core, new VfioModule(core));
         try
         {
