@@ -15,9 +15,19 @@ public sealed class MyDriver : PciParentOps
     /// <inheritdoc />
     public override int MaxInstances => 4;
 
-    /// <summary>Adds the parent device <c>/sys/devices/virtual/mydrv/mydrv</c> and registers it.</summary>
-    public static MdevParent Register(MdevCore core) =>
-        core.RegisterParent(core.AddDevice("/sys/devices/virtual/mydrv/mydrv", deviceClass: "mydrv"), new MyDriver());
+    /// <inheritdoc />
+    public override string? DriverName => "mydrv";
+
+    /// <summary>
+    /// Registers the driver's VFIO mdev driver <c>mydrv</c> when <paramref name="vfio"/> is given (the kernel's
+    /// per-vendor <c>mdev_driver</c>: without it devices exist unbound, with no VFIO group), then adds the parent
+    /// device <c>/sys/devices/virtual/mydrv/mydrv</c> and registers it.
+    /// </summary>
+    public static MdevParent Register(MdevCore core, VfioModule? vfio = null)
+    {
+        vfio?.RegisterVendorDriver("mydrv");
+        return core.RegisterParent(core.AddDevice("/sys/devices/virtual/mydrv/mydrv", deviceClass: "mydrv"), new MyDriver());
+    }
 
     /// <inheritdoc />
     protected override PciDevice CreateDevice(MdevDevice mdev) => new Device();

@@ -16,10 +16,10 @@ public sealed class HostingTests
     }
 
     [Fact]
-    public async Task AddVfio_CoreResolvedFirst_DevicesBindToVfioMdev_OneModuleEvenWhenAddedTwice()
+    public async Task AddVfio_CoreResolvedFirst_DevicesBindToTheVendorDriver_OneModuleEvenWhenAddedTwice()
     {
         var services = new ServiceCollection();
-        services.AddVfio().AddParent("/sys/devices/pci0000:00/0000:00:04.0", _ => new TestPciVendor(), bus: "pci", driver: "testpci");
+        services.AddVfio().AddVfioVendorDriver("testpci_mdev").AddParent("/sys/devices/pci0000:00/0000:00:04.0", _ => new TestPciVendor(), bus: "pci", driver: "testpci");
         services.AddVfio();
         await using var provider = services.BuildServiceProvider();
 
@@ -29,7 +29,8 @@ public sealed class HostingTests
 
         services.Count(s => s.ServiceType == typeof(VfioModule)).Should().Be(1);
         vfio.Core.Should().BeSameAs(core);
-        vfio.FindGroup(mdev).Should().NotBeNull("vfio_mdev was registered with the core, before the device was created");
+        vfio.FindGroup(mdev).Should().NotBeNull("the vendor's VFIO driver was registered with the core, before the device was created");
+        core.Sysfs.ReadLink($"/sys/bus/mdev/devices/{mdev.Name}/driver").Should().EndWith("/drivers/testpci_mdev");
         core.Sysfs.Read($"/sys/bus/mdev/devices/{mdev.Name}/iommu_group/name").Should().Be("vfio-noiommu\n");
         provider.GetRequiredService<VfioModule>().Should().BeSameAs(vfio);
     }

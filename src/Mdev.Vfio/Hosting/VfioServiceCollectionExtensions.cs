@@ -9,8 +9,10 @@ public static class VfioServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the core (<see cref="MdevCoreServiceCollectionExtensions.AddMdevCore"/>, if not there yet) and a singleton
-    /// <see cref="VfioModule"/> on it. The module is created with the core, before any parent is registered, so
-    /// <c>vfio_mdev</c> binds every device whichever of the two is resolved first. Idempotent.
+    /// <see cref="VfioModule"/> on it. The module is created with the core, before any bus driver or parent is
+    /// registered, whichever of the two is resolved first. Under the modern policy it registers no driver: add the
+    /// vendor's own with <see cref="VfioCoreBuilderExtensions.AddVfioVendorDriver"/> (under
+    /// <see cref="RemovePolicy.Legacy2016"/> it registers <c>vfio_mdev</c>). Idempotent.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The core's builder, to add parents and bus drivers.</returns>
