@@ -4,11 +4,12 @@ namespace Mdev.Core.Sysfs;
 
 /// <summary>A sysfs directory: a kobject, an attribute group or a kset.</summary>
 /// <remarks>
-/// Children are kept in ordinal name order so listings are deterministic. A small directory (most of them: a device's
-/// own directory, <c>power/</c>, an IOMMU group) holds them in one sorted array (binary search, 8 bytes an entry); a
-/// directory that grows past <see cref="LargeThreshold"/> entries (<c>/sys/bus/mdev/devices</c>, a type's
-/// <c>devices/</c>) moves them to a <see cref="SortedDictionary{TKey, TValue}"/> once, so an insert never moves more
-/// than that many references and every lookup stays O(log n). All members are guarded by <see cref="SysfsTree"/>'s lock.
+/// Listings are in ordinal name order, so they are deterministic. A small directory (most of them: a device's own
+/// directory, <c>power/</c>, an IOMMU group) holds its children in one sorted array (binary search, 8 bytes an
+/// entry); a directory that grows past <see cref="LargeThreshold"/> entries (<c>/sys/bus/mdev/devices</c>, a type's
+/// <c>devices/</c>) moves them once to a hash map (O(1) lookups, also by a span of the path, so resolving allocates
+/// nothing), whose sorted listing is built on the first readdir after a change and kept until the next one. All
+/// members are guarded by <see cref="SysfsTree"/>'s lock.
 /// </remarks>
 internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
 {
@@ -17,7 +18,11 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
 
     private SysfsNode[]? _small;
     private int _smallCount;
-    private SortedDictionary<string, SysfsNode>? _large;
+    private Dictionary<string, SysfsNode>? _large;
+    private Dictionary<string, SysfsNode>.AlternateLookup<ReadOnlySpan<char>> _largeBySpan;
+
+    // The large map's children in ordinal order, built by a listing and dropped by any change.
+    private SysfsNode[]? _sorted;
 
     public override SysfsNodeKind Kind => SysfsNodeKind.Directory;
 
@@ -25,13 +30,14 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
     public int ChildCount => _large?.Count ?? _smallCount;
 
     /// <summary>The child called <paramref name="childName"/>, or false.</summary>
-    public bool TryGetChild(string childName, [NotNullWhen(true)] out SysfsNode? child)
+    public bool TryGetChild(string childName, [NotNullWhen(true)] out SysfsNode? child) => TryGetChild(childName.AsSpan(), out child);
+
+    /// <summary>The child called <paramref name="childName"/> (a span of a path), or false.</summary>
+    public bool TryGetChild(ReadOnlySpan<char> childName, [NotNullWhen(true)] out SysfsNode? child)
     {
         if (_large is not null)
         {
-            bool found = _large.TryGetValue(childName, out var c);
-            child = c;
-            return found;
+            return _largeBySpan.TryGetValue(childName, out child);
         }
 
         int i = IndexOf(childName);
@@ -48,6 +54,7 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
         if (_large is not null)
         {
             _large.Add(child.Name, child);
+            _sorted = null;
             return;
         }
 
@@ -59,7 +66,8 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
 
         if (_smallCount == LargeThreshold)
         {
-            _large = new SortedDictionary<string, SysfsNode>(StringComparer.Ordinal);
+            _large = new Dictionary<string, SysfsNode>(2 * LargeThreshold, StringComparer.Ordinal);
+            _largeBySpan = _large.GetAlternateLookup<ReadOnlySpan<char>>();
             for (int k = 0; k < _smallCount; k++)
             {
                 _large.Add(_small![k].Name, _small[k]);
@@ -91,6 +99,7 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
     {
         if (_large is not null)
         {
+            _sorted = null;
             return _large.Remove(childName);
         }
 
@@ -128,33 +137,40 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
     /// <summary>The entries of a listing, in ordinal name order.</summary>
     public SysfsDirectoryEntry[] ListEntries()
     {
-        var list = new SysfsDirectoryEntry[ChildCount];
-        int i = 0;
+        ReadOnlySpan<SysfsNode> children;
         if (_large is not null)
         {
-            foreach (var (childName, child) in _large)
+            if (_sorted is null)
             {
-                list[i++] = new SysfsDirectoryEntry(childName, child.Kind);
+                var all = new SysfsNode[_large.Count];
+                _large.Values.CopyTo(all, 0);
+                Array.Sort(all, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                _sorted = all;
             }
+
+            children = _sorted;
         }
         else
         {
-            for (; i < _smallCount; i++)
-            {
-                list[i] = new SysfsDirectoryEntry(_small![i].Name, _small[i].Kind);
-            }
+            children = _small.AsSpan(0, _smallCount);
+        }
+
+        var list = new SysfsDirectoryEntry[children.Length];
+        for (int i = 0; i < children.Length; i++)
+        {
+            list[i] = new SysfsDirectoryEntry(children[i].Name, children[i].Kind);
         }
 
         return list;
     }
 
-    private int IndexOf(string childName)
+    private int IndexOf(ReadOnlySpan<char> childName)
     {
         int lo = 0, hi = _smallCount - 1;
         while (lo <= hi)
         {
             int mid = lo + ((hi - lo) >> 1);
-            int c = string.CompareOrdinal(_small![mid].Name, childName);
+            int c = _small![mid].Name.AsSpan().SequenceCompareTo(childName);
             if (c == 0)
             {
                 return mid;

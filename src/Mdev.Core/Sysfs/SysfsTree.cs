@@ -196,7 +196,7 @@ public sealed partial class SysfsTree : ISysfs
     /// <exception cref="MdevException"><c>EEXIST</c>, <c>ENOENT</c>, or <c>EINVAL</c> when the target is not below <c>/sys</c>.</exception>
     public void AddLink(string path, string target)
     {
-        if (SysfsPath.Split(target) is null)
+        if (!SysfsPath.IsBelowRoot(target))
         {
             throw new MdevException(Errno.EINVAL, $"link {path}: target {target} is not below {SysfsPath.Root}");
         }
@@ -301,7 +301,14 @@ public sealed partial class SysfsTree : ISysfs
         var name = node.Name;
         lock (_lock)
         {
-            if (Resolve(SysfsPath.DirectoryOf(path), followFinal: true) is not SysfsDirectoryNode dir)
+            int hops = 0;
+            var errno = TryResolve(path.AsSpan(0, Math.Max(path.LastIndexOf('/'), 0)), followFinal: true, ref hops, out var parent);
+            if (errno != 0)
+            {
+                _ = Resolve(SysfsPath.DirectoryOf(path), followFinal: true); // throws the same error with its message
+            }
+
+            if (parent is not SysfsDirectoryNode dir)
             {
                 throw new MdevException(Errno.ENOTDIR, $"sysfs: parent of {path} is not a directory");
             }
@@ -337,30 +344,39 @@ public sealed partial class SysfsTree : ISysfs
         return TryResolve(path, followFinal, ref hops, out node);
     }
 
-    private Errno TryResolve(string path, bool followFinal, ref int hops, out SysfsNode? node)
+    private Errno TryResolve(ReadOnlySpan<char> path, bool followFinal, ref int hops, out SysfsNode? node)
     {
+        // Walks the path component by component as spans: resolving allocates nothing.
         node = null;
-        var parts = SysfsPath.Split(path);
-        if (parts is null)
+        if (!SysfsPath.IsBelowRoot(path))
         {
             return Errno.ENOENT;
         }
 
         SysfsNode current = _root;
-        for (int i = 0; i < parts.Count; i++)
+        var rest = path[SysfsPath.Root.Length..];
+        while (true)
         {
+            rest = rest.TrimStart('/');
+            if (rest.IsEmpty)
+            {
+                break;
+            }
+
+            int slash = rest.IndexOf('/');
+            var part = slash < 0 ? rest : rest[..slash];
+            rest = slash < 0 ? [] : rest[slash..];
             if (current is not SysfsDirectoryNode dir)
             {
                 return Errno.ENOTDIR;
             }
 
-            var part = parts[i];
-            if (part == ".")
+            if (part is ".")
             {
                 continue;
             }
 
-            if (part == "..")
+            if (part is "..")
             {
                 current = dir.Parent ?? _root;
                 continue;
@@ -371,7 +387,7 @@ public sealed partial class SysfsTree : ISysfs
                 return Errno.ENOENT;
             }
 
-            bool last = i == parts.Count - 1;
+            bool last = rest.TrimStart('/').IsEmpty;
             if (child is SysfsLinkNode link && (!last || followFinal))
             {
                 if (++hops > MaxSymlinkHops)
