@@ -68,7 +68,10 @@ public sealed class Device
     internal ParentOps? ProbeOps { get; set; }
 
     /// <summary><c>device_lock</c>: serialises binding, unbinding and deletion of the device (held across the waits).</summary>
-    internal SemaphoreSlim BindingLock { get; } = new(1, 1);
+    internal SemaphoreSlim BindingLock => LazyInitializer.EnsureInitialized(ref _bindingLock, static () => new SemaphoreSlim(1, 1));
+
+    // Created on first use: most class devices (a VFIO group's, vfio-dev/vfioX) never bind, so they do not carry one.
+    private SemaphoreSlim? _bindingLock;
 
     /// <inheritdoc />
     public override string ToString() => SysfsPath;

@@ -293,10 +293,10 @@ public sealed partial class MdevCore
     }
 
     /// <summary>The device directory's own files: <c>remove</c>, <c>uevent</c>, <c>subsystem</c>, <c>power/</c>.</summary>
-    private void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev)
+    private static void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev)
     {
-        changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, null, text => RemoveStore(mdev, text));
-        changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, () => UeventShow(mdev.Driver?.Name), text => SynthesizeUevent(mdev.DevPath, BusName, mdev.Driver?.Name, text));
+        changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, mdev, null, static (m, text) => m.Core.RemoveStore(m, text));
+        changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, mdev, static m => UeventShow(m.Driver?.Name), static (m, text) => m.Core.SynthesizeUevent(m.DevPath, BusName, m.Driver?.Name, text));
         changes.Link(mdev.SysfsPath + "/subsystem", BusPath);
         AddPowerDirectory(changes, mdev.SysfsPath);
     }
@@ -384,7 +384,7 @@ public sealed partial class MdevCore
         if (driver is not null)
         {
             changes.Link(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name, mdev.SysfsPath);
-            changes.Link(mdev.SysfsPath + "/driver", BusPath + "/drivers/" + driver.Name);
+            changes.Link(mdev.SysfsPath + "/driver", driver.BusDirectory ??= BusPath + "/drivers/" + driver.Name);
         }
 
         AddCoreDeviceFiles(changes, mdev);

@@ -36,6 +36,9 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, Device> _treeDevices = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _treePaths = new(StringComparer.Ordinal);
     private readonly HashSet<string> _treeNames = new(StringComparer.Ordinal);
+
+    // Class name -> "/sys/class/<name>" (bounded by the number of classes); lock-free.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _classPaths = new(StringComparer.Ordinal);
     private readonly UeventHub _uevents = new();
     private readonly ILogger _logger;
 
@@ -158,10 +161,10 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         {
             Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
             changes.Directory(path);
-            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, () => UeventShow(device), text => SynthesizeUevent(device.DevPath, device.Subsystem ?? string.Empty, device.Driver, text, device.NumberVariables));
-            if (number is { } n)
+            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, device, static d => UeventShow(d), static (d, text) => d.Core.SynthesizeUevent(d.DevPath, d.Subsystem ?? string.Empty, d.Driver, text, d.NumberVariables));
+            if (number is not null)
             {
-                changes.Attribute(path + "/dev", SysfsModes.ReadOnly, () => $"{n.Major}:{n.Minor}\n", null);
+                changes.Attribute(path + "/dev", SysfsModes.ReadOnly, device, static d => $"{d.Number!.Value.Major}:{d.Number.Value.Minor}\n", null);
             }
 
             AddPowerDirectory(changes, path);
@@ -180,12 +183,12 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             }
             else if (deviceClass is not null)
             {
-                changes.Link(path + "/subsystem", $"/sys/class/{deviceClass}");
+                changes.Link(path + "/subsystem", ClassPath(deviceClass));
             }
 
             if (deviceClass is not null)
             {
-                Sysfs.EnsureDirectory($"/sys/class/{deviceClass}");
+                Sysfs.EnsureDirectory(ClassPath(deviceClass));
                 changes.Link($"/sys/class/{deviceClass}/{device.Name}", path);
             }
         }
@@ -366,21 +369,24 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// The driver core's <c>power/</c> group of a device with runtime PM unsupported: <c>control</c> ("auto" or "on"),
     /// <c>runtime_status</c> "unsupported", and zero active/suspended times.
     /// </summary>
+    /// <summary><c>/sys/class/&lt;name&gt;</c>, one shared string per class (every class device links to it).</summary>
+    private string ClassPath(string deviceClass) =>
+        _classPaths.GetOrAdd(deviceClass, static c => "/sys/class/" + c);
+
     private static void AddPowerDirectory(SysfsChangeSet changes, string devicePath)
     {
         var power = devicePath + "/power";
-        var control = "auto";
         changes.Directory(power);
-        changes.Attribute(power + "/control", SysfsModes.ReadWrite, () => control + "\n", text =>
+        changes.Attribute(power + "/control", SysfsModes.ReadWrite, new PowerControl(devicePath), static c => c.Value + "\n", static (c, text) =>
         {
             // control_store: sysfs_streq against "auto" and "on" (one trailing newline, the string ends at a NUL).
-            control = KernelText.SysfsStreq(text, "auto") ? "auto"
+            c.Value = KernelText.SysfsStreq(text, "auto") ? "auto"
                 : KernelText.SysfsStreq(text, "on") ? "on"
-                : throw new MdevException(Errno.EINVAL, $"{power}/control: '{Printable(text)}' is neither auto nor on");
+                : throw new MdevException(Errno.EINVAL, $"{c.DevicePath}/power/control: '{Printable(text)}' is neither auto nor on");
         });
-        changes.Attribute(power + "/runtime_status", SysfsModes.ReadOnly, () => "unsupported\n", null);
-        changes.Attribute(power + "/runtime_active_time", SysfsModes.ReadOnly, () => "0\n", null);
-        changes.Attribute(power + "/runtime_suspended_time", SysfsModes.ReadOnly, () => "0\n", null);
+        changes.Attribute(power + "/runtime_status", SysfsModes.ReadOnly, static () => "unsupported\n", null);
+        changes.Attribute(power + "/runtime_active_time", SysfsModes.ReadOnly, static () => "0\n", null);
+        changes.Attribute(power + "/runtime_suspended_time", SysfsModes.ReadOnly, static () => "0\n", null);
     }
 
     /// <summary><c>uevent_show</c>: <c>dev_uevent</c>'s variables (MAJOR, MINOR, DEVNAME, then DRIVER).</summary>

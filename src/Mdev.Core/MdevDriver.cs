@@ -10,6 +10,12 @@ public abstract class MdevDriver
     public abstract string Name { get; }
 
     /// <summary>
+    /// <c>/sys/bus/mdev/drivers/&lt;Name&gt;</c> once built: one shared string for every bound device's <c>driver</c>
+    /// link. Racing first builds may each set an equal string; either is right.
+    /// </summary>
+    internal string? BusDirectory { get; set; }
+
+    /// <summary>
     /// The module that owns the driver (<c>KBUILD_MODNAME</c>, the driver's <c>mod_name</c>): <c>module_add_driver</c>
     /// links <c>/sys/bus/mdev/drivers/&lt;Name&gt;/module</c> to <c>/sys/module/&lt;ModuleName&gt;</c> and back from
     /// <c>/sys/module/&lt;ModuleName&gt;/drivers/mdev:&lt;Name&gt;</c>. The default is <see cref="Name"/> with '-' as '_'

@@ -202,11 +202,11 @@ public sealed class VfioModule
             var rw = ro | UnixFileMode.UserWrite;
             sysfs.AddDirectory(group.SysfsPath);
             sysfs.AddDirectory(group.SysfsPath + "/devices");
-            sysfs.AddAttribute(group.SysfsPath + "/name", ro, () => group.Name + "\n", null);
-            sysfs.AddAttribute(group.SysfsPath + "/reserved_regions", ro, () => string.Empty, null);
+            sysfs.AddAttribute(group.SysfsPath + "/name", ro, group, static g => g.Name + "\n", null);
+            sysfs.AddAttribute(group.SysfsPath + "/reserved_regions", ro, static () => string.Empty, null);
 
             // An emulated group has no default domain: "unknown", and it cannot be changed.
-            sysfs.AddAttribute(group.SysfsPath + "/type", rw, () => "unknown\n", _ => throw new MdevException(Errno.EINVAL, $"{group.SysfsPath}/type: the group has no default domain to change"));
+            sysfs.AddAttribute(group.SysfsPath + "/type", rw, group, static _ => "unknown\n", static (g, _) => throw new MdevException(Errno.EINVAL, $"{g.SysfsPath}/type: the group has no default domain to change"));
             sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
             sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
             classDevice = Core.AddCharDevice($"/sys/devices/virtual/vfio/{group.Id}", "vfio", new DeviceNumber(GroupMajor, group.Id, $"vfio/{group.Id}"));

@@ -17,6 +17,14 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
         _created.Add(path);
     }
 
+    /// <summary>An attribute of <paramref name="owner"/> with callbacks shared by its kind (see <see cref="SysfsTree.AddAttribute{TOwner}"/>).</summary>
+    public void Attribute<TOwner>(string path, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store)
+        where TOwner : class
+    {
+        tree.AddAttribute(path, mode, owner, show, store);
+        _created.Add(path);
+    }
+
     public void Link(string path, string target)
     {
         tree.AddLink(path, target);
@@ -38,13 +46,7 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
 
             foreach (var attribute in group.Attributes)
             {
-                var show = attribute.Show;
-                var store = attribute.Store;
-                Attribute(
-                    SysfsPath.Combine(dir, attribute.Name),
-                    attribute.Mode,
-                    show is null ? null : () => show(owner),
-                    store is null ? null : text => store(owner, text));
+                Attribute(SysfsPath.Combine(dir, attribute.Name), attribute.Mode, owner, attribute.Show, attribute.Store);
             }
         }
     }

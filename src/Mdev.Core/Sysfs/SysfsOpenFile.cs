@@ -93,7 +93,7 @@ public sealed class SysfsOpenFile : IDisposable
         _faults?.Check(FaultPoint.AttributeStore, new FaultSite(null, null, null, null, _node.Name, Path), $"write {Path}");
         try
         {
-            _node.Store!(text);
+            _node.InvokeStore(text);
         }
         catch (Exception ex) when (ex is not MdevException and not OutOfMemoryException)
         {
@@ -112,7 +112,7 @@ public sealed class SysfsOpenFile : IDisposable
         string text;
         try
         {
-            text = _node.Show!();
+            text = _node.InvokeShow();
         }
         catch (Exception ex) when (ex is not MdevException and not OutOfMemoryException)
         {

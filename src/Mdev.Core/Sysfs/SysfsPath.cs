@@ -27,6 +27,16 @@ internal static class SysfsPath
         return parts;
     }
 
+    /// <summary>True when <paramref name="path"/> is <c>/sys</c> or below it (what <see cref="Split"/> accepts).</summary>
+    public static bool IsBelowRoot(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return IsBelowRoot(path.AsSpan());
+    }
+
+    /// <summary>True when <paramref name="path"/> is <c>/sys</c> or below it.</summary>
+    public static bool IsBelowRoot(ReadOnlySpan<char> path) => path.StartsWith(Root, StringComparison.Ordinal) && (path.Length == Root.Length || path[Root.Length] == '/');
+
     /// <summary>Joins a directory path and a name.</summary>
     public static string Combine(string directory, string name) => directory.EndsWith('/') ? directory + name : directory + "/" + name;
 

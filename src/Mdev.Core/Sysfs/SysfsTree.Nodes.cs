@@ -38,7 +38,7 @@ public sealed partial class SysfsTree
 
         lock (_lock)
         {
-            if (dir.Removed || !dir.Children.TryGetValue(name, out child))
+            if (dir.Removed || !dir.TryGetChild(name, out child))
             {
                 child = null;
                 return Errno.ENOENT;
@@ -64,14 +64,7 @@ public sealed partial class SysfsTree
                 throw new MdevException(Errno.ENOENT, $"readdir {directory.Name}: the directory was removed");
             }
 
-            var list = new SysfsDirectoryEntry[dir.Children.Count];
-            int i = 0;
-            foreach (var (name, child) in dir.Children)
-            {
-                list[i++] = new SysfsDirectoryEntry(name, child.Kind);
-            }
-
-            return list;
+            return dir.ListEntries();
         }
     }
 

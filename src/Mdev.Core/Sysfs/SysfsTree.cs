@@ -61,14 +61,7 @@ public sealed partial class SysfsTree : ISysfs
                 throw new MdevException(Errno.ENOTDIR, $"readdir {path}: not a directory");
             }
 
-            var list = new SysfsDirectoryEntry[dir.Children.Count];
-            int i = 0;
-            foreach (var (name, child) in dir.Children)
-            {
-                list[i++] = new SysfsDirectoryEntry(name, child.Kind);
-            }
-
-            return list;
+            return dir.ListEntries();
         }
     }
 
@@ -162,7 +155,7 @@ public sealed partial class SysfsTree : ISysfs
     /// <summary>Kernel side: creates a directory. Its parent must exist.</summary>
     /// <param name="path">The absolute path of the new directory.</param>
     /// <exception cref="MdevException"><c>EEXIST</c> when a node is already there, <c>ENOENT</c> when the parent is missing, <c>EINVAL</c> for a bad name.</exception>
-    public void AddDirectory(string path) => Add(path, name => new SysfsDirectoryNode(name));
+    public void AddDirectory(string path) => AddNode(path, new SysfsDirectoryNode(CheckedName(path)));
 
     /// <summary>Kernel side: creates an attribute file whose callbacks are already bound to their object.</summary>
     /// <param name="path">The absolute path of the new attribute.</param>
@@ -177,7 +170,24 @@ public sealed partial class SysfsTree : ISysfs
             throw new MdevException(Errno.EINVAL, $"attribute {path}: {broken}");
         }
 
-        Add(path, name => new SysfsAttributeNode(name, mode, show, store));
+        AddNode(path, new SysfsAttributeNode(CheckedName(path), mode, show, store));
+    }
+
+    /// <summary>
+    /// Kernel side: creates an attribute file of <paramref name="owner"/> whose callbacks are shared by every attribute of
+    /// its kind (pass static lambdas or methods): the file holds the owner, not a closure of its own.
+    /// </summary>
+    /// <exception cref="MdevException"><c>EINVAL</c> when the mode breaks a rule, <c>EEXIST</c>, <c>ENOENT</c>.</exception>
+    internal void AddAttribute<TOwner>(string path, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store)
+        where TOwner : class
+    {
+        if (SysfsModes.Validate(mode, show is not null, store is not null) is { } broken)
+        {
+            throw new MdevException(Errno.EINVAL, $"attribute {path}: {broken}");
+        }
+
+        var name = CheckedName(path);
+        AddNode(path, SysfsAttributeNode.Owned(name, mode, owner, show, store));
     }
 
     /// <summary>Kernel side: creates a symlink to an absolute target; <c>readlink</c> prints it relative, as sysfs does.</summary>
@@ -186,12 +196,12 @@ public sealed partial class SysfsTree : ISysfs
     /// <exception cref="MdevException"><c>EEXIST</c>, <c>ENOENT</c>, or <c>EINVAL</c> when the target is not below <c>/sys</c>.</exception>
     public void AddLink(string path, string target)
     {
-        if (SysfsPath.Split(target) is null)
+        if (!SysfsPath.IsBelowRoot(target))
         {
             throw new MdevException(Errno.EINVAL, $"link {path}: target {target} is not below {SysfsPath.Root}");
         }
 
-        Add(path, name => new SysfsLinkNode(name, target));
+        AddNode(path, new SysfsLinkNode(CheckedName(path), target));
     }
 
     /// <summary>Kernel side: removes a node and everything below it; open files on removed attributes get <c>ENODEV</c>.</summary>
@@ -210,7 +220,7 @@ public sealed partial class SysfsTree : ISysfs
             }
 
             parent = node.Parent;
-            parent.Children.Remove(node.Name);
+            parent.RemoveChild(node.Name);
             node.Parent = null;
             MarkRemoved(node);
         }
@@ -229,10 +239,10 @@ public sealed partial class SysfsTree : ISysfs
             SysfsDirectoryNode dir = _root;
             foreach (var part in parts)
             {
-                if (!dir.Children.TryGetValue(part, out var child))
+                if (!dir.TryGetChild(part, out var child))
                 {
                     var created = new SysfsDirectoryNode(part) { Parent = dir };
-                    dir.Children.Add(part, created);
+                    dir.AddChild(created);
                     child = created;
                 }
 
@@ -256,7 +266,7 @@ public sealed partial class SysfsTree : ISysfs
             }
 
             parent = node.Parent;
-            parent.Children.Remove(node.Name);
+            parent.RemoveChild(node.Name);
             node.Parent = null;
             MarkRemoved(node);
         }
@@ -270,14 +280,11 @@ public sealed partial class SysfsTree : ISysfs
         node.Removed = true;
         if (node is SysfsDirectoryNode dir)
         {
-            foreach (var child in dir.Children.Values)
-            {
-                MarkRemoved(child);
-            }
+            dir.ForEachChild(MarkRemoved);
         }
     }
 
-    private void Add(string path, Func<string, SysfsNode> factory)
+    private static string CheckedName(string path)
     {
         var name = SysfsNames.NameOf(path);
         if (!SysfsPath.IsValidName(name))
@@ -285,21 +292,34 @@ public sealed partial class SysfsTree : ISysfs
             throw new MdevException(Errno.EINVAL, $"sysfs: invalid name in {path}");
         }
 
+        return name;
+    }
+
+    /// <summary>Links <paramref name="node"/> (named after the last component of <paramref name="path"/>) into its directory.</summary>
+    private void AddNode(string path, SysfsNode node)
+    {
+        var name = node.Name;
         lock (_lock)
         {
-            if (Resolve(SysfsPath.DirectoryOf(path), followFinal: true) is not SysfsDirectoryNode dir)
+            int hops = 0;
+            var errno = TryResolve(path.AsSpan(0, Math.Max(path.LastIndexOf('/'), 0)), followFinal: true, ref hops, out var parent);
+            if (errno != 0)
+            {
+                _ = Resolve(SysfsPath.DirectoryOf(path), followFinal: true); // throws the same error with its message
+            }
+
+            if (parent is not SysfsDirectoryNode dir)
             {
                 throw new MdevException(Errno.ENOTDIR, $"sysfs: parent of {path} is not a directory");
             }
 
-            if (dir.Children.ContainsKey(name))
+            if (dir.ContainsChild(name))
             {
                 throw new MdevException(Errno.EEXIST, $"sysfs: cannot create duplicate filename '{path}'");
             }
 
-            var node = factory(name);
             node.Parent = dir;
-            dir.Children.Add(name, node);
+            dir.AddChild(node);
         }
     }
 
@@ -324,41 +344,50 @@ public sealed partial class SysfsTree : ISysfs
         return TryResolve(path, followFinal, ref hops, out node);
     }
 
-    private Errno TryResolve(string path, bool followFinal, ref int hops, out SysfsNode? node)
+    private Errno TryResolve(ReadOnlySpan<char> path, bool followFinal, ref int hops, out SysfsNode? node)
     {
+        // Walks the path component by component as spans: resolving allocates nothing.
         node = null;
-        var parts = SysfsPath.Split(path);
-        if (parts is null)
+        if (!SysfsPath.IsBelowRoot(path))
         {
             return Errno.ENOENT;
         }
 
         SysfsNode current = _root;
-        for (int i = 0; i < parts.Count; i++)
+        var rest = path[SysfsPath.Root.Length..];
+        while (true)
         {
+            rest = rest.TrimStart('/');
+            if (rest.IsEmpty)
+            {
+                break;
+            }
+
+            int slash = rest.IndexOf('/');
+            var part = slash < 0 ? rest : rest[..slash];
+            rest = slash < 0 ? [] : rest[slash..];
             if (current is not SysfsDirectoryNode dir)
             {
                 return Errno.ENOTDIR;
             }
 
-            var part = parts[i];
-            if (part == ".")
+            if (part is ".")
             {
                 continue;
             }
 
-            if (part == "..")
+            if (part is "..")
             {
                 current = dir.Parent ?? _root;
                 continue;
             }
 
-            if (!dir.Children.TryGetValue(part, out var child))
+            if (!dir.TryGetChild(part, out var child))
             {
                 return Errno.ENOENT;
             }
 
-            bool last = i == parts.Count - 1;
+            bool last = rest.TrimStart('/').IsEmpty;
             if (child is SysfsLinkNode link && (!last || followFinal))
             {
                 if (++hops > MaxSymlinkHops)
