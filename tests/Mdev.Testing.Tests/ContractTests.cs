@@ -69,7 +69,8 @@ public sealed class ContractCatchesBrokenVendorsTests
         var failure = await Assert.ThrowsAsync<ContractViolationException>(Runner(new IssueSixteenVendor()).RunAllAsync);
         failure.Message.Should().Contain(nameof(VendorDriverContractRunner.PciConfig_IsSaneAndItsBarsMatchTheRegions))
             .And.Contain(nameof(VendorDriverContractRunner.Irqs_EventFdIndexes_EnableTriggerAndDisable))
-            .And.NotContain(nameof(VendorDriverContractRunner.OpenAndClose_WorkRepeatedly));
+            .And.Contain("of 13 contract checks failed")
+            .And.Contain("this broken vendor reads nothing", "a device error a check did not expect is reported, not thrown past the others");
     }
 
     [Fact]
