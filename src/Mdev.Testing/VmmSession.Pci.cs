@@ -1,7 +1,6 @@
 using Mdev.Core;
 using Mdev.Vfio;
 using Mdev.Vfio.Pci;
-using Xunit;
 
 namespace Mdev.Testing;
 
@@ -59,7 +58,7 @@ public sealed partial class VmmSession
         return n == bytes.Length ? bytes : throw new MdevException(Errno.EIO, $"config space: short read of {n} of {bytes.Length} bytes");
     }
 
-    /// <summary>Fails when <paramref name="eventFd"/> is signalled within <paramref name="within"/> (or was already).</summary>
+    /// <summary>Throws <see cref="ContractViolationException"/> when <paramref name="eventFd"/> is signalled within <paramref name="within"/> (or was already).</summary>
     /// <param name="eventFd">The interrupt's eventfd.</param>
     /// <param name="within">How long to watch.</param>
     /// <returns>A task that completes when the time is up with no interrupt.</returns>
@@ -77,6 +76,6 @@ public sealed partial class VmmSession
             return;
         }
 
-        Assert.Fail($"an interrupt came within {within} (counter {count}) where none was expected");
+        Check.Fail($"an interrupt came within {within} (counter {count}) where none was expected");
     }
 }

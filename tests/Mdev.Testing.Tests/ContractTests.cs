@@ -1,6 +1,5 @@
 using Mdev.Core;
 using Mdev.Vfio;
-using Xunit.Sdk;
 
 namespace Mdev.Testing.Tests;
 
@@ -12,36 +11,36 @@ public sealed class GoodVendorContractTests : VendorDriverContract
     protected override bool MigrationCarriesConfigSpace => true;
 }
 
-/// <summary>The contract suite must fail on broken vendors: each case runs one contract test against one and expects an assertion to fail.</summary>
+/// <summary>The contract must fail on broken vendors: each case runs one framework-neutral check against one and expects a contract violation.</summary>
 public sealed class ContractCatchesBrokenVendorsTests
 {
     public static TheoryData<string, string> Broken => new()
     {
-        { nameof(OverlappingRegionsVendor), nameof(VendorDriverContract.RegionInfo_IsSane) },
-        { nameof(WrongIndexVendor), nameof(VendorDriverContract.RegionInfo_IsSane) },
-        { nameof(UnreadableVendor), nameof(VendorDriverContract.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
-        { nameof(UnreadableVendor), nameof(VendorDriverContract.Regions_AreReadableAndWritableAsTheirFlagsSay) },
-        { nameof(IrqEnottyVendor), nameof(VendorDriverContract.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
-        { nameof(FakePreCopyVendor), nameof(VendorDriverContract.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice) },
-        { nameof(FakePreCopyVendor), nameof(VendorDriverContract.Migration_PreCopy_AnswersPrecopyInfo) },
-        { nameof(IssueSixteenVendor), nameof(VendorDriverContract.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
-        { nameof(IssueSixteenVendor), nameof(VendorDriverContract.Regions_AreReadableAndWritableAsTheirFlagsSay) },
-        { nameof(IssueSixteenVendor), nameof(VendorDriverContract.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
-        { nameof(IssueSixteenVendor), nameof(VendorDriverContract.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice) },
-        { nameof(NothingAvailableVendor), nameof(VendorDriverContract.CreatingBeyondAvailability_FailsAndLeavesNoTrace) },
-        { nameof(ResetKeepsConfigVendor), nameof(VendorDriverContract.Reset_WorksWhenAdvertised) },
-        { nameof(BarMismatchVendor), nameof(VendorDriverContract.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
-        { nameof(UnwritableVendor), nameof(VendorDriverContract.Regions_AreReadableAndWritableAsTheirFlagsSay) },
-        { nameof(NeverDisablesVendor), nameof(VendorDriverContract.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
-        { nameof(ForgetfulMigrationVendor), nameof(VendorDriverContract.Migration_AdvertisedArcs_RoundTripIntoAFreshDevice) },
+        { nameof(OverlappingRegionsVendor), nameof(VendorDriverContractRunner.RegionInfo_IsSane) },
+        { nameof(WrongIndexVendor), nameof(VendorDriverContractRunner.RegionInfo_IsSane) },
+        { nameof(UnreadableVendor), nameof(VendorDriverContractRunner.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
+        { nameof(UnreadableVendor), nameof(VendorDriverContractRunner.Regions_AreReadableAndWritableAsTheirFlagsSay) },
+        { nameof(IrqEnottyVendor), nameof(VendorDriverContractRunner.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
+        { nameof(FakePreCopyVendor), nameof(VendorDriverContractRunner.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice) },
+        { nameof(FakePreCopyVendor), nameof(VendorDriverContractRunner.Migration_PreCopy_AnswersPrecopyInfo) },
+        { nameof(IssueSixteenVendor), nameof(VendorDriverContractRunner.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
+        { nameof(IssueSixteenVendor), nameof(VendorDriverContractRunner.Regions_AreReadableAndWritableAsTheirFlagsSay) },
+        { nameof(IssueSixteenVendor), nameof(VendorDriverContractRunner.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
+        { nameof(IssueSixteenVendor), nameof(VendorDriverContractRunner.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice) },
+        { nameof(NothingAvailableVendor), nameof(VendorDriverContractRunner.CreatingBeyondAvailability_FailsAndLeavesNoTrace) },
+        { nameof(ResetKeepsConfigVendor), nameof(VendorDriverContractRunner.Reset_WorksWhenAdvertised) },
+        { nameof(BarMismatchVendor), nameof(VendorDriverContractRunner.PciConfig_IsSaneAndItsBarsMatchTheRegions) },
+        { nameof(UnwritableVendor), nameof(VendorDriverContractRunner.Regions_AreReadableAndWritableAsTheirFlagsSay) },
+        { nameof(NeverDisablesVendor), nameof(VendorDriverContractRunner.Irqs_EventFdIndexes_EnableTriggerAndDisable) },
+        { nameof(ForgetfulMigrationVendor), nameof(VendorDriverContractRunner.Migration_AdvertisedArcs_RoundTripIntoAFreshDevice) },
     };
 
     [Theory]
     [MemberData(nameof(Broken))]
     public async Task ContractTest_OnABrokenVendor_FailsWithAnAssertion(string vendor, string test)
     {
-        var contract = new Runner(Vendor(vendor));
-        await Assert.ThrowsAnyAsync<XunitException>(() => Run(contract, test));
+        var runner = Runner(Vendor(vendor));
+        await Assert.ThrowsAsync<ContractViolationException>(runner[test].RunAsync);
     }
 
     [Fact]
@@ -51,19 +50,35 @@ public sealed class ContractCatchesBrokenVendorsTests
         ex.Errno.Should().Be(Errno.EINVAL);
         ex.Message.Should().Contain("MaxInstances").And.Contain("GetAvailable");
 
-        var contract = new Runner(new NothingAvailableVendor());
-        var failure = await Assert.ThrowsAnyAsync<XunitException>(contract.CreatingBeyondAvailability_FailsAndLeavesNoTrace);
+        var runner = Runner(new NothingAvailableVendor());
+        var failure = await Assert.ThrowsAsync<ContractViolationException>(runner.CreatingBeyondAvailability_FailsAndLeavesNoTrace);
         failure.Message.Should().Contain("MaxInstances").And.Contain("GetAvailable");
     }
 
     [Fact]
     public async Task TheSuitePassesOnTheGoodVendor_WhenRunDirectly()
     {
-        var contract = new Runner(new GoodVendor());
-        foreach (var test in Broken.Select(row => (string)row[1]).Distinct())
-        {
-            await Run(contract, test);
-        }
+        var runner = Runner(new GoodVendor());
+        runner.Checks.Select(c => c.Name).Should().OnlyHaveUniqueItems().And.Contain(Broken.Select(row => (string)row[1]));
+        await runner.RunAllAsync();
+    }
+
+    [Fact]
+    public async Task RunAll_OnABrokenVendor_NamesEveryFailingCheck()
+    {
+        var failure = await Assert.ThrowsAsync<ContractViolationException>(Runner(new IssueSixteenVendor()).RunAllAsync);
+        failure.Message.Should().Contain(nameof(VendorDriverContractRunner.PciConfig_IsSaneAndItsBarsMatchTheRegions))
+            .And.Contain(nameof(VendorDriverContractRunner.Irqs_EventFdIndexes_EnableTriggerAndDisable))
+            .And.Contain("of 13 contract checks failed")
+            .And.Contain("this broken vendor reads nothing", "a device error a check did not expect is reported, not thrown past the others");
+    }
+
+    [Fact]
+    public void Indexer_WithAnUnknownName_IsRefusedSayingWhich()
+    {
+        var runner = Runner(new GoodVendor());
+        Assert.Throws<ArgumentException>(() => runner["NoSuchCheck"]).Message.Should().Contain("NoSuchCheck");
+        runner[nameof(VendorDriverContractRunner.RegionInfo_IsSane)].Name.Should().Be(nameof(VendorDriverContractRunner.RegionInfo_IsSane));
     }
 
     [Fact]
@@ -100,24 +115,6 @@ public sealed class ContractCatchesBrokenVendorsTests
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such broken vendor"),
     };
 
-    private static Task Run(VendorDriverContract contract, string test) => test switch
-    {
-        nameof(VendorDriverContract.RegionInfo_IsSane) => contract.RegionInfo_IsSane(),
-        nameof(VendorDriverContract.PciConfig_IsSaneAndItsBarsMatchTheRegions) => contract.PciConfig_IsSaneAndItsBarsMatchTheRegions(),
-        nameof(VendorDriverContract.Regions_AreReadableAndWritableAsTheirFlagsSay) => contract.Regions_AreReadableAndWritableAsTheirFlagsSay(),
-        nameof(VendorDriverContract.Irqs_EventFdIndexes_EnableTriggerAndDisable) => contract.Irqs_EventFdIndexes_EnableTriggerAndDisable(),
-        nameof(VendorDriverContract.Migration_AdvertisedArcs_RoundTripIntoAFreshDevice) => contract.Migration_AdvertisedArcs_RoundTripIntoAFreshDevice(),
-        nameof(VendorDriverContract.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice) => contract.Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice(),
-        nameof(VendorDriverContract.Migration_PreCopy_AnswersPrecopyInfo) => contract.Migration_PreCopy_AnswersPrecopyInfo(),
-        nameof(VendorDriverContract.CreatingBeyondAvailability_FailsAndLeavesNoTrace) => contract.CreatingBeyondAvailability_FailsAndLeavesNoTrace(),
-        nameof(VendorDriverContract.Reset_WorksWhenAdvertised) => contract.Reset_WorksWhenAdvertised(),
-        _ => throw new ArgumentOutOfRangeException(nameof(test), test, "no such contract test"),
-    };
-
-    private sealed class Runner(VfioParentOps ops) : VendorDriverContract
-    {
-        protected override MdevTestHost CreateHost() => MdevTestHost.Create((core, vfio) => GoodVendor.Register(core, vfio, ops));
-
-        protected override bool MigrationCarriesConfigSpace => true;
-    }
+    private static VendorDriverContractRunner Runner(VfioParentOps ops) =>
+        new(() => MdevTestHost.Create((core, vfio) => GoodVendor.Register(core, vfio, ops)), new VendorDriverContractOptions { MigrationCarriesConfigSpace = true });
 }

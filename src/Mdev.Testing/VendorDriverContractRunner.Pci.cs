@@ -1,11 +1,10 @@
 using Mdev.Core;
 using Mdev.Vfio;
-using Xunit;
 
 namespace Mdev.Testing;
 
 /// <content>What a device must do behind its info: config space, regions and interrupts that work as advertised.</content>
-public abstract partial class VendorDriverContract
+public sealed partial class VendorDriverContractRunner
 {
     /// <summary>
     /// A <c>vfio-pci</c> device: the PCI flag, at least the nine vfio-pci regions, a readable and writable config region
@@ -13,7 +12,6 @@ public abstract partial class VendorDriverContract
     /// its region's size (an empty region's BAR sizes to 0; a 64-bit BAR's upper half has an empty region).
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact]
     public async Task PciConfig_IsSaneAndItsBarsMatchTheRegions()
     {
         await using var host = CreateHost();
@@ -24,24 +22,24 @@ public abstract partial class VendorDriverContract
         }
 
         using var session = host.Open(host.CreateDevice(type.Name));
-        Assert.True((session.Info.Flags & VfioDeviceFlags.Pci) != 0, $"device_api vfio-pci, but GET_INFO flags {session.Info.Flags} lack VFIO_DEVICE_FLAGS_PCI");
-        Assert.True(session.Info.NumRegions >= VfioPciRegion.NumRegions, $"a vfio-pci device has at least {VfioPciRegion.NumRegions} regions, not {session.Info.NumRegions}");
+        Check.True((session.Info.Flags & VfioDeviceFlags.Pci) != 0, $"device_api vfio-pci, but GET_INFO flags {session.Info.Flags} lack VFIO_DEVICE_FLAGS_PCI");
+        Check.True(session.Info.NumRegions >= VfioPciRegion.NumRegions, $"a vfio-pci device has at least {VfioPciRegion.NumRegions} regions, not {session.Info.NumRegions}");
         var config = session.Regions[(int)VfioPciRegion.Config];
-        Assert.True(config is { Size: >= 64 } && (config.Flags & (VfioRegionFlags.Read | VfioRegionFlags.Write)) == (VfioRegionFlags.Read | VfioRegionFlags.Write), $"config region {config}: READ|WRITE and at least the 64-byte header");
+        Check.True(config is { Size: >= 64 } && (config.Flags & (VfioRegionFlags.Read | VfioRegionFlags.Write)) == (VfioRegionFlags.Read | VfioRegionFlags.Write), $"config region {config}: READ|WRITE and at least the 64-byte header");
 
         ushort vendor = Try(() => session.ReadConfig16(0x00), "config read of the vendor id");
-        Assert.True(vendor is not (0 or 0xFFFF), $"vendor id 0x{vendor:x4} means no device");
-        Assert.NotEqual(0xFFFF, session.ReadConfig16(0x02));
-        Assert.Equal(0, session.ReadConfig8(0x0e) & 0x7f);
+        Check.True(vendor is not (0 or 0xFFFF), $"vendor id 0x{vendor:x4} means no device");
+        Check.NotEqual(0xFFFF, session.ReadConfig16(0x02));
+        Check.Equal(0, session.ReadConfig8(0x0e) & 0x7f);
         for (int bar = 0; bar < 6; bar++)
         {
             ulong regionSize = session.Regions[bar]?.Size ?? 0;
             var (kind, size) = Try(() => session.SizeBar(bar), $"BAR{bar} sizing");
-            Assert.True(size == regionSize, $"BAR{bar} sizes to 0x{size:x} ({kind}) but region {bar} is 0x{regionSize:x} bytes");
+            Check.True(size == regionSize, $"BAR{bar} sizes to 0x{size:x} ({kind}) but region {bar} is 0x{regionSize:x} bytes");
             if (kind == Mdev.Vfio.Pci.PciBarKind.Memory64 && size > 0)
             {
                 bar++;
-                Assert.True((session.Regions[bar]?.Size ?? 0) == 0, $"region {bar} is the upper half of 64-bit BAR{bar - 1} and must be empty");
+                Check.True((session.Regions[bar]?.Size ?? 0) == 0, $"region {bar} is the upper half of 64-bit BAR{bar - 1} and must be empty");
             }
         }
     }
@@ -55,7 +53,6 @@ public abstract partial class VendorDriverContract
     /// device-specific ones) validate what is written, so only their reads are checked.
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact]
     public async Task Regions_AreReadableAndWritableAsTheirFlagsSay()
     {
         await using var host = CreateHost();
@@ -78,7 +75,7 @@ public abstract partial class VendorDriverContract
                     try
                     {
                         var got = new byte[width];
-                        Assert.Equal(width, session.Device.Read(got, (long)region.Offset + at));
+                        Check.Equal(width, session.Device.Read(got, (long)region.Offset + at));
                         read.Add((at, got));
                     }
                     catch (MdevException ex)
@@ -87,11 +84,11 @@ public abstract partial class VendorDriverContract
                     }
                 }
 
-                Assert.True(read.Count > 0, $"region {region.Index} says READ, but no {width}-byte read of it succeeds: {string.Join("; ", errors)}");
+                Check.True(read.Count > 0, $"region {region.Index} says READ, but no {width}-byte read of it succeeds: {string.Join("; ", errors)}");
             }
             else
             {
-                Assert.Throws<MdevException>(() => session.Device.Read(bytes, (long)region.Offset));
+                Check.Throws<MdevException>(() => session.Device.Read(bytes, (long)region.Offset));
             }
 
             if (!pci || region.Index >= VfioPciRegion.NumRegions)
@@ -103,12 +100,12 @@ public abstract partial class VendorDriverContract
             {
                 foreach (var (at, got) in read.Count > 0 ? read : [(0, bytes)])
                 {
-                    Assert.Equal(width, Try(() => session.Device.Write(got, (long)region.Offset + at), $"region {region.Index} says WRITE: write of {width} bytes at 0x{at:x}"));
+                    Check.Equal(width, Try(() => session.Device.Write(got, (long)region.Offset + at), $"region {region.Index} says WRITE: write of {width} bytes at 0x{at:x}"));
                 }
             }
             else
             {
-                Assert.Throws<MdevException>(() => session.Device.Write(bytes, (long)region.Offset));
+                Check.Throws<MdevException>(() => session.Device.Write(bytes, (long)region.Offset));
             }
         }
     }
@@ -119,7 +116,6 @@ public abstract partial class VendorDriverContract
     /// refuses that, DATA_NONE with count 0) and then signals nothing.
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact]
     public async Task Irqs_EventFdIndexes_EnableTriggerAndDisable()
     {
         await using var host = CreateHost();
@@ -162,7 +158,7 @@ public abstract partial class VendorDriverContract
                 // a loop-back on a disabled index may be refused (vfio-pci: EINVAL)
             }
 
-            Assert.False(eventFd.TryRead(out _), $"IRQ index {index} signalled its eventfd after it was disabled");
+            Check.False(eventFd.TryRead(out _), $"IRQ index {index} signalled its eventfd after it was disabled");
         }
     }
 
@@ -177,7 +173,7 @@ public abstract partial class VendorDriverContract
         }
         catch (MdevException ex)
         {
-            Assert.Fail($"{what} failed with {ex.Errno}: {ex.Message}");
+            Check.Fail($"{what} failed with {ex.Errno}: {ex.Message}", ex);
             throw;
         }
     }

@@ -1,24 +1,19 @@
 using System.Buffers;
 using Mdev.Core;
 using Mdev.Vfio;
-using Xunit;
 
 namespace Mdev.Testing;
 
 /// <content>Advertised migration arcs must work: a device that says it migrates does.</content>
-public abstract partial class VendorDriverContract
+public sealed partial class VendorDriverContractRunner
 {
-    /// <summary><c>VFIO_MIG_GET_PRECOPY_INFO</c>: <c>_IO(VFIO_TYPE, VFIO_BASE + 21)</c>, an ioctl on a PRE_COPY data_fd.</summary>
-    public const uint MigGetPrecopyInfo = (VfioIoctl.Type << 8) | (VfioIoctl.Base + 21);
-
     /// <summary>
     /// A device that advertises migration (STOP_COPY is then mandatory, as the uapi says) round-trips: P2P reaches
     /// RUNNING_P2P when advertised; the source's stop-and-copy stream loads into a fresh device of the same type, which
-    /// runs afterwards; with <see cref="MigrationCarriesConfigSpace"/>, with the config space the source had (interrupt
+    /// runs afterwards; with <see cref="VendorDriverContractOptions.MigrationCarriesConfigSpace"/>, with the config space the source had (interrupt
     /// line written by the guest).
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact]
     public async Task Migration_AdvertisedArcs_RoundTripIntoAFreshDevice()
     {
         await using var host = CreateHost();
@@ -29,11 +24,11 @@ public abstract partial class VendorDriverContract
             return;
         }
 
-        Assert.True((flags & VfioMigrationFlags.StopCopy) != 0, $"migration flags {flags} without STOP_COPY (the uapi makes it mandatory)");
+        Check.True((flags & VfioMigrationFlags.StopCopy) != 0, $"migration flags {flags} without STOP_COPY (the uapi makes it mandatory)");
         if ((flags & VfioMigrationFlags.P2P) != 0)
         {
             Try(() => source.Device.SetMigrationState(VfioMigrationState.RunningP2P), "P2P advertised: RUNNING -> RUNNING_P2P");
-            Assert.Equal(VfioMigrationState.RunningP2P, source.Device.GetMigrationState());
+            Check.Equal(VfioMigrationState.RunningP2P, source.Device.GetMigrationState());
             Try(() => source.Device.SetMigrationState(VfioMigrationState.Running), "RUNNING_P2P -> RUNNING");
         }
 
@@ -45,10 +40,10 @@ public abstract partial class VendorDriverContract
 
         var expected = pci ? source.ReadConfigSpace() : null;
         using var destination = await TryAsync(() => host.MigrateToNewDeviceAsync(source), "stop-and-copy into a fresh device");
-        Assert.Equal(VfioMigrationState.Running, destination.Device.GetMigrationState());
+        Check.Equal(VfioMigrationState.Running, destination.Device.GetMigrationState());
         if (expected is not null)
         {
-            Assert.Equal(expected, destination.ReadConfigSpace());
+            Check.SequenceEqual(expected, destination.ReadConfigSpace());
         }
     }
 
@@ -58,7 +53,6 @@ public abstract partial class VendorDriverContract
     /// into a fresh device.
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact]
     public async Task Migration_PreCopy_StreamsInitialDataThenTheRestIntoAFreshDevice()
     {
         await using var host = CreateHost();
@@ -71,7 +65,7 @@ public abstract partial class VendorDriverContract
 
         var stream = new ArrayBufferWriter<byte>();
         var reader = Try(() => source.Device.SetMigrationState(VfioMigrationState.PreCopy), "PRE_COPY advertised: RUNNING -> PRE_COPY")?.Reader;
-        Assert.True(reader is not null, "entering PRE_COPY gave no data stream");
+        Check.True(reader is not null, "entering PRE_COPY gave no data stream");
         if (reader.TryRead(out var initial))
         {
             foreach (var segment in initial.Buffer)
@@ -102,7 +96,7 @@ public abstract partial class VendorDriverContract
 
         using var destination = host.Open(host.CreateDevice(type.Name));
         var writer = Try(() => destination.Device.SetMigrationState(VfioMigrationState.Resuming), "STOP -> RESUMING")?.Writer;
-        Assert.True(writer is not null, "entering RESUMING gave no data stream");
+        Check.True(writer is not null, "entering RESUMING gave no data stream");
         await writer.WriteAsync(stream.WrittenMemory);
         await writer.CompleteAsync();
         Try(() => destination.Device.SetMigrationState(VfioMigrationState.Running), $"loading the {stream.WrittenCount}-byte pre-copy stream");
@@ -114,7 +108,6 @@ public abstract partial class VendorDriverContract
     /// once that much has been read.
     /// </summary>
     /// <returns>A task.</returns>
-    [Fact]
     public async Task Migration_PreCopy_AnswersPrecopyInfo()
     {
         await using var host = CreateHost();
@@ -135,30 +128,25 @@ public abstract partial class VendorDriverContract
         Try(() => process.Ioctl(device, VfioIoctl.DeviceFeature, state), "MIG_DEVICE_STATE SET PRE_COPY");
         int dataFd = (int)UapiBytes.U32(state, 12);
         var shortInfo = UapiBytes.Sized(24, 8);
-        Assert.Equal(Errno.EINVAL, Assert.Throws<MdevException>(() => process.Ioctl(dataFd, MigGetPrecopyInfo, shortInfo)).Errno);
+        Check.Equal(Errno.EINVAL, Check.Throws<MdevException>(() => process.Ioctl(dataFd, VfioIoctl.MigGetPrecopyInfo, shortInfo)).Errno);
         var info = UapiBytes.Sized(24, 24);
-        Assert.Equal(0, Try(() => process.Ioctl(dataFd, MigGetPrecopyInfo, info), "VFIO_MIG_GET_PRECOPY_INFO on the PRE_COPY data_fd"));
-        Assert.Equal(0u, UapiBytes.U32(info, 4));
+        Check.Equal(0, Try(() => process.Ioctl(dataFd, VfioIoctl.MigGetPrecopyInfo, info), "VFIO_MIG_GET_PRECOPY_INFO on the PRE_COPY data_fd"));
+        Check.Equal(0u, UapiBytes.U32(info, 4));
         ulong initial = UapiBytes.U64(info, 8);
         var buffer = new byte[4096];
         for (ulong read = 0; read < initial;)
         {
             int n = process.Read(dataFd, buffer.AsSpan(0, (int)Math.Min((ulong)buffer.Length, initial - read)));
-            Assert.True(n > 0, $"PRECOPY_INFO said {initial} initial bytes, the stream ended after {read}");
+            Check.True(n > 0, $"PRECOPY_INFO said {initial} initial bytes, the stream ended after {read}");
             read += (ulong)n;
         }
 
         info = UapiBytes.Sized(24, 24);
-        process.Ioctl(dataFd, MigGetPrecopyInfo, info);
-        Assert.Equal(0UL, UapiBytes.U64(info, 8));
+        process.Ioctl(dataFd, VfioIoctl.MigGetPrecopyInfo, info);
+        Check.Equal(0UL, UapiBytes.U64(info, 8));
     }
 
-    /// <summary>
-    /// Whether the device's migration stream carries its config space. False by default: QEMU migrates a vfio-pci
-    /// device's config space itself and kernel drivers (mtty, mlx5) send device state only. <see cref="Mdev.Vfio.Pci.PciDevice"/>
-    /// carries it, so a driver built on it overrides this with true.
-    /// </summary>
-    protected virtual bool MigrationCarriesConfigSpace => false;
+    private bool MigrationCarriesConfigSpace => Options.MigrationCarriesConfigSpace;
 
     private static bool Succeeds(Func<long> call)
     {
@@ -181,7 +169,7 @@ public abstract partial class VendorDriverContract
         }
         catch (MdevException ex)
         {
-            Assert.Fail($"{what} failed with {ex.Errno}: {ex.Message}");
+            Check.Fail($"{what} failed with {ex.Errno}: {ex.Message}", ex);
             throw;
         }
     }

@@ -1,0 +1,8 @@
+namespace Mdev.Testing.Adapters.Tests;
+
+/// <summary>Which xunit this project runs on.</summary>
+internal static class ExpectedXunit
+{
+    /// <summary>The assembly that holds <c>[Fact]</c> under xunit.v3.</summary>
+    public const string CoreAssembly = "xunit.v3.core";
+}
