@@ -36,6 +36,13 @@ dotnet test Mdev.sln "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
+# The packages as a user gets them (build/package-check.sh): pack to a local feed, install mdev-sim from it, build and
+# run tests/consumer against it. Counted as one test; a broken package fails the run.
+set +e
+bash build/package-check.sh
+pc_status=$?
+set -e
+
 # Sum every test assembly's summary ("Passed!  - Failed: 0, Passed: 106, Skipped: 0, ...")
 # into the one closing line CI reads.
 read -r passed failed skipped < <(
@@ -43,6 +50,12 @@ read -r passed failed skipped < <(
     awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the runner failed before a test could report
+fi
+if [ "$pc_status" -eq 0 ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  [ "$status" -ne 0 ] || status=1
 fi
 echo "skipped: ${skipped}"
 echo "${passed} passed, ${failed} failed"
