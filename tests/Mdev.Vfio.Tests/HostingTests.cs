@@ -34,4 +34,27 @@ public sealed class HostingTests
         core.Sysfs.Read($"/sys/bus/mdev/devices/{mdev.Name}/iommu_group/name").Should().Be("vfio-noiommu\n");
         provider.GetRequiredService<VfioModule>().Should().BeSameAs(vfio);
     }
+
+    [Fact]
+    public async Task AddKeyedVfio_TwoHosts_EachHasItsOwnModuleAndVendorDriver()
+    {
+        var services = new ServiceCollection();
+        services.AddKeyedVfio("a").AddVfioVendorDriver("testpci_mdev").AddParent("/sys/devices/pci0000:00/0000:00:04.0", _ => new TestPciVendor(), bus: "pci", driver: "testpci");
+        services.AddKeyedVfio("b");
+        services.AddKeyedVfio("a");
+        await using var provider = services.BuildServiceProvider();
+
+        var a = provider.GetRequiredKeyedService<VfioModule>("a");
+        var b = provider.GetRequiredKeyedService<VfioModule>("b");
+        var coreA = provider.GetRequiredKeyedService<MdevCore>("a");
+        var mdev = coreA.CreateMdevDevice(coreA.Parents[0].Types[0], Guid.NewGuid());
+
+        services.Count(s => s.ServiceType == typeof(VfioModule)).Should().Be(2);
+        a.Core.Should().BeSameAs(coreA);
+        b.Core.Should().BeSameAs(provider.GetRequiredKeyedService<MdevCore>("b"));
+        a.FindGroup(mdev).Should().NotBeNull();
+        coreA.Sysfs.ReadLink($"/sys/bus/mdev/devices/{mdev.Name}/driver").Should().EndWith("/drivers/testpci_mdev");
+        b.Core.Sysfs.Exists("/sys/bus/mdev/drivers/testpci_mdev").Should().BeFalse();
+        provider.GetService<VfioModule>().Should().BeNull("only keyed modules were added");
+    }
 }

@@ -5,10 +5,17 @@ namespace Mdev.Core;
 /// <summary>Adds parents (vendor drivers) and mdev bus drivers to the <see cref="MdevCore"/> a container builds.</summary>
 public sealed class MdevCoreBuilder
 {
-    internal MdevCoreBuilder(IServiceCollection services) => Services = services;
+    internal MdevCoreBuilder(IServiceCollection services, string? key)
+    {
+        Services = services;
+        Key = key;
+    }
 
     /// <summary>The service collection.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>The key of the core this builder adds to (<see cref="MdevCoreServiceCollectionExtensions.AddKeyedMdevCore"/>), or null for the unkeyed core.</summary>
+    public string? Key { get; }
 
     /// <summary>Registers an mdev bus driver when the core is built (before any parent).</summary>
     /// <param name="factory">Creates the driver.</param>
@@ -16,7 +23,7 @@ public sealed class MdevCoreBuilder
     public MdevCoreBuilder AddBusDriver(Func<IServiceProvider, MdevDriver> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        Services.AddSingleton(new MdevCoreSetup((sp, core) => core.RegisterDriver(factory(sp)), Order: 0));
+        Services.AddSingleton(new MdevCoreSetup((sp, core) => core.RegisterDriver(factory(sp)), Order: 0, Key));
         return this;
     }
 
@@ -32,7 +39,8 @@ public sealed class MdevCoreBuilder
         ArgumentNullException.ThrowIfNull(factory);
         Services.AddSingleton(new MdevCoreSetup(
             (sp, core) => core.RegisterParent(core.AddDevice(sysfsPath, bus, deviceClass, driver), factory(sp)),
-            Order: 1));
+            Order: 1,
+            Key));
         return this;
     }
 }

@@ -9,7 +9,8 @@ public static class VfioCoreBuilderExtensions
     /// <summary>
     /// Registers the vendor's own VFIO-backed mdev bus driver (<see cref="VfioModule.CreateMdevDriver"/>, the modern
     /// kernel's per-vendor <c>mdev_driver</c>, e.g. <c>mtty</c>) when the core is built, before any parent, and adds
-    /// the <see cref="VfioModule"/> (<see cref="VfioServiceCollectionExtensions.AddVfio"/>) if it is not there yet.
+    /// the <see cref="VfioModule"/> of the builder's core (<see cref="VfioServiceCollectionExtensions.AddVfio"/>, or
+    /// <see cref="VfioServiceCollectionExtensions.AddKeyedVfio"/> for a keyed core) if it is not there yet.
     /// A parent binds its devices to it when its <see cref="ParentOps.DriverName"/> names it, or when it is the
     /// first driver registered.
     /// </summary>
@@ -21,8 +22,9 @@ public static class VfioCoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        builder.Services.AddVfio();
+        var key = builder.Key;
+        _ = key is null ? builder.Services.AddVfio() : builder.Services.AddKeyedVfio(key);
         // The slot is filled by AddVfio's set-up (Order -1), which runs before the bus drivers' (Order 0).
-        return builder.AddBusDriver(sp => sp.GetRequiredService<VfioModuleSlot>().Module!.CreateMdevDriver(name, module));
+        return builder.AddBusDriver(sp => VfioServiceCollectionExtensions.Slot(sp, key).Module!.CreateMdevDriver(name, module));
     }
 }
