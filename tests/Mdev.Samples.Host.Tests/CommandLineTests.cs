@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Mdev.Samples.Host.Tests;
 
 /// <summary>mdev-sim's command line as a user meets it: help and version succeed, usage errors exit 2 on stderr.</summary>
@@ -53,29 +51,5 @@ public sealed class CommandLineTests
         errors.Should().Be("mdev-sim serve: mount /nonexistent-mdev-sim-dir: no such directory (ENOENT)\n");
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "mdev-sim.dll");
-        File.Exists(dll).Should().BeTrue(dll);
-        var start = new ProcessStartInfo("dotnet", ["exec", dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2)); // a hang guard, not a speed check
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => MdevSimProcess.RunAsync(args);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Mdev.Samples.Host.Tests;
 
 /// <summary>Runs the README's first command (the built mdev-sim) and checks what it prints.</summary>
@@ -40,29 +38,5 @@ public sealed class MainSampleTests
         errors.Should().StartWith("mdev-sim: Unrecognized command or argument 'bogus'.\nusage: mdev-sim");
     }
 
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "mdev-sim.dll");
-        File.Exists(dll).Should().BeTrue(dll);
-        var start = new ProcessStartInfo("dotnet", ["exec", dll, .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true); // never leave a hung sample behind
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args) => MdevSimProcess.RunAsync(args);
 }
