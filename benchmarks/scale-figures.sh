@@ -22,7 +22,7 @@ block="$(mktemp)"
   echo
   echo "| benchmark | Live = 0 | Live = 10,000 | Live = 100,000 | 100,000 / 0 |"
   echo "|---|---:|---:|---:|---:|"
-  # ScaleBenchmarksConfig's CSV: ';'-separated, times in ns, sizes in bytes; columns found by name.
+  # FiguresConfig's CSV: ';'-separated, times in ns, sizes in bytes; columns found by name.
   awk -F';' '
     function num(s) { gsub(/[^0-9.]/, "", s); return s + 0 }
     function time(ns) { return ns >= 1000 ? sprintf("%.2f µs", ns / 1000) : sprintf("%.1f ns", ns) }

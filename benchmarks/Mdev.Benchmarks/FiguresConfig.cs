@@ -9,8 +9,8 @@ namespace Mdev.Benchmarks;
 
 /// <summary>
 /// Adds a CSV with ';' separators, times in ns and sizes in bytes without units, which <c>benchmarks/figures.sh</c>
-/// reads to rewrite the README's VFIO figures (<see cref="DeviceReadBenchmarks"/>, <see cref="SysfsReadBenchmarks"/>,
-/// <see cref="CreateRemoveBenchmarks"/>). BenchmarkDotNet's build of its generated project may take 10 minutes (its
+/// (<see cref="DeviceReadBenchmarks"/>, <see cref="SysfsReadBenchmarks"/>, <see cref="CreateRemoveBenchmarks"/>) and
+/// <c>benchmarks/scale-figures.sh</c> (<see cref="ScaleBenchmarks"/>) read to rewrite the README's figure blocks. BenchmarkDotNet's build of its generated project may take 10 minutes (its
 /// default, 2, was too short on the shared 2-core machine: the "generated build failed" of an earlier run).
 /// </summary>
 public sealed class FiguresConfig : ManualConfig

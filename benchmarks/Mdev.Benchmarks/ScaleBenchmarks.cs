@@ -1,11 +1,5 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters.Csv;
-using BenchmarkDotNet.Reports;
-using Perfolizer.Horology;
-using Perfolizer.Metrology;
 using Mdev.Core;
 using Mdev.Vfio;
 
@@ -18,7 +12,7 @@ namespace Mdev.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-[Config(typeof(ScaleBenchmarksConfig))]
+[Config(typeof(FiguresConfig))]
 public class ScaleBenchmarks
 {
     private MdevCore _core = null!;
@@ -91,21 +85,4 @@ public class ScaleBenchmarks
     /// <summary>A sysfs path: <c>readlink</c> of the device's <c>iommu_group</c>.</summary>
     [Benchmark]
     public string ReadLinkBySysfsPath() => _core.Sysfs.ReadLink(_probePath);
-}
-
-/// <summary>
-/// Adds a CSV with ';' separators, times in ns and sizes in bytes without units, which
-/// <c>benchmarks/scale-figures.sh</c> reads to rewrite the README's figures.
-/// </summary>
-public sealed class ScaleBenchmarksConfig : ManualConfig
-{
-    /// <summary>Creates the config.</summary>
-    public ScaleBenchmarksConfig()
-    {
-        var style = SummaryStyle.Default
-            .WithTimeUnit(TimeUnit.Nanosecond)
-            .WithSizeUnit(SizeUnit.B)
-            .WithCultureInfo(System.Globalization.CultureInfo.InvariantCulture);
-        AddExporter(new CsvExporter(CsvSeparator.Semicolon, style));
-    }
 }
