@@ -144,7 +144,8 @@ public sealed class RunCommandTests : IDisposable
     /// The real libudev listener (systemd 252's <c>udevadm monitor --udev</c>, sd-device-monitor) accepts the messages:
     /// it checks the sender's credentials, the magic and the header, then its BPF filter (from
     /// <c>--subsystem-match=mdev</c>) compares our MurmurHash2 of SUBSYSTEM: the filtered monitor gets exactly the four
-    /// mdev events, the unfiltered one the vfio-dev ones too.
+    /// mdev events, the unfiltered one the vfio-dev ones too. The NVIDIA parent unbound and bound again: its PCI events
+    /// carry what <c>50-udev-default.rules</c>' path_id adds (<c>ID_PATH</c>, <c>ID_PATH_TAG</c>) after USEC_INITIALIZED.
     /// </summary>
     [Fact]
     public async Task UdevadmMonitor_GetsTheEvents_AndItsSubsystemFilterUsesOurHash()
@@ -158,7 +159,8 @@ public sealed class RunCommandTests : IDisposable
             $"stdbuf -oL udevadm monitor --udev --property --subsystem-match=mdev > {d}/mdev.txt & B=$!",
             "wait_bound 2",
             $"echo {U} > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create && echo 1 > /sys/bus/mdev/devices/{U}/remove",
-            $"for i in $(seq 600); do grep -q 'remove .*{U} (mdev)' {d}/all.txt && grep -q 'remove .*{U} (mdev)' {d}/mdev.txt && break; sleep 0.05; done",
+            "echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/unbind && echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/bind",
+            $"for i in $(seq 600); do grep -q 'bind .*0000:3e:00.0 (pci)' {d}/all.txt && grep -q 'remove .*{U} (mdev)' {d}/mdev.txt && break; sleep 0.05; done",
             "kill $A $B; wait");
         r.ExitCode.Should().Be(0, r.ToString());
 
@@ -177,6 +179,10 @@ public sealed class RunCommandTests : IDisposable
         all.Select(Summary).Should().Contain(mdev.Select(Summary)).And.Contain($"ACTION=add {dev}/vfio-dev/vfio0 SUBSYSTEM=vfio-dev");
         all.Should().AllSatisfy(e => e.Should().Contain(l => l.StartsWith("SEQNUM=", StringComparison.Ordinal)).And.Contain(l => l.StartsWith("USEC_INITIALIZED=", StringComparison.Ordinal)));
         mdev.Select(e => e.Single(l => l.StartsWith("USEC_INITIALIZED=", StringComparison.Ordinal))).Distinct().Should().HaveCount(1, "one device, initialized once");
+        var pci = all.Where(e => e.Contains("SUBSYSTEM=pci") && e.Contains("DEVPATH=/devices/pci0000:00/0000:3e:00.0")).ToArray();
+        pci.Select(e => e.Single(l => l.StartsWith("ACTION=", StringComparison.Ordinal))).Should().Contain(["ACTION=unbind", "ACTION=bind"]);
+        pci.Should().AllSatisfy(e => e.TakeLast(2).Should().Equal("ID_PATH=pci-0000:3e:00.0", "ID_PATH_TAG=pci-0000_3e_00_0"));
+        pci.Should().AllSatisfy(e => e[^3].Should().StartWith("USEC_INITIALIZED="));
     }
 
     /// <summary>
