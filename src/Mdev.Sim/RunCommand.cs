@@ -178,15 +178,22 @@ internal static class RunCommand
     /// </summary>
     private static async Task<string?> MakePrivateUdevRunDirectoryAsync()
     {
-        Directory.CreateDirectory("/run/udev");
-        if (await Shell("mount", "-t", "tmpfs", "-o", "mode=0755", "udev", "/run/udev") is { } failed)
+        try
         {
-            return failed;
-        }
+            Directory.CreateDirectory("/run/udev");
+            if (await Shell("mount", "-t", "tmpfs", "-o", "mode=0755", "udev", "/run/udev") is { } failed)
+            {
+                return failed;
+            }
 
-        await File.WriteAllBytesAsync("/run/udev/control", []);
-        Directory.CreateDirectory("/run/udev/data");
-        return null;
+            await File.WriteAllBytesAsync("/run/udev/control", []);
+            Directory.CreateDirectory("/run/udev/data");
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"/run/udev: {ex.Message}";
+        }
     }
 
     /// <summary>
