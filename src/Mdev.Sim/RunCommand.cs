@@ -128,7 +128,7 @@ internal static class RunCommand
         {
             using var mount = SysfsMount.Mount(host.Core.Sysfs, root.CreateSubdirectory("sys").FullName, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
             using var stopUdev = new CancellationTokenSource();
-            using var daemon = new UdevDaemon(host.Core, parsed.Udev ? uevent => RunMdevctlRuleAsync(uevent, mount.MountPoint) : null);
+            using var daemon = new UdevDaemon(host.Core, parsed.Udev ? uevent => RunMdevctlRuleAsync(uevent, mount.MountPoint) : null, "/run/udev/data");
             var udev = Task.Run(() => daemon.RunAsync(stopUdev.Token));
             int status = await RunCommandAsync(mount.MountPoint, parsed.Command);
             await stopUdev.CancelAsync();
