@@ -94,6 +94,23 @@ public sealed class DeviceKindTests
     }
 
     [Fact]
+    public void BinaryAttribute_SizeBelowOneIsRefused_ThenReadsUpToItsSize_AndStatsAsIt()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => MdevAttribute<Device>.Binary("blob", Sysfs.SysfsModes.ReadOnly, 0, _ => "x", null));
+
+        var blob = new string('\u00ab', 5000);
+        var kind = new DeviceKind(null, [new AttributeGroup<Device>(null, [MdevAttribute<Device>.Binary("blob", Sysfs.SysfsModes.ReadOnly, 4200, _ => blob, null)])], null);
+        _core.AddDevice(Path, kind, "foo", null);
+
+        _core.Sysfs.Stat(Path + "/blob").Size.Should().Be(4200);
+        _core.Sysfs.Read(Path + "/blob").Should().Be(blob[..4200], "a binary attribute is cut to its size, not to a page minus one");
+        using var file = _core.Sysfs.Open(Path + "/blob", FileAccess.Read);
+        var tail = new byte[300];
+        file.Read(tail, 4100).Should().Be(100);
+        tail[99].Should().Be(0xab);
+    }
+
+    [Fact]
     public async Task RootDevice_WithoutBusOrClass_HasAnEmptyUeventFile_AndSendsNoUevents()
     {
         // dev_uevent_filter: a device with neither bus nor class (/sys/devices/pci0000:00) sends nothing.
