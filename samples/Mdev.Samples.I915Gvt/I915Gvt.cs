@@ -31,13 +31,13 @@ public static class I915Gvt
         }
 
         var hardware = GvtHardware.From(options);
-        var path = PciAddress.SysfsPath(options.PciAddress);
+        var function = GvtHostFunction.Create(options); // validates the address before anything is registered
         if (!core.Drivers.Any(d => d.Name == GvtParentOps.MdevDriverName))
         {
             vfio.RegisterVendorDriver(GvtParentOps.MdevDriverName, GvtParentOps.MdevDriverModule);
         }
 
-        var device = core.AddDevice(path, bus: "pci", driver: DriverName);
+        var device = function.AddTo(core, DriverName);
         try
         {
             return core.RegisterParent(device, new GvtParentOps(hardware));

@@ -43,13 +43,14 @@ public static class NvidiaVgpu
         }
 
         var board = BoardCatalog.Find(options.Board);
+        var function = GpuHostFunction.Create(options, board);
         if (!core.Drivers.Any(d => d.Name == MdevDriverName))
         {
             // nvidia_vgpu_vfio's init: one mdev driver serves every GPU; it stays registered when a GPU fails.
             vfio.RegisterVendorDriver(MdevDriverName, MdevDriverModule);
         }
 
-        var device = core.AddDevice(PciAddress.SysfsPath(options.PciAddress), bus: "pci", driver: DriverName);
+        var device = function.AddTo(core, DriverName);
         try
         {
             return core.RegisterParent(device, new NvidiaParentOps(board, device.Name));

@@ -34,11 +34,20 @@ public static class VfioAp
         var added = new List<Device>();
         try
         {
+            // The roots /sys/devices/ap and /sys/devices/vfio_ap (root_device_register) stay once added, as in the kernel.
+            EnsureRootDevice(core, ApCatalog.ApDevicesPath);
             foreach (var q in queues.OrderBy(q => q.Apid).ThenBy(q => q.Apqi))
             {
-                added.Add(core.AddDevice($"{ApCatalog.ApDevicesPath}/card{q.Apid:x2}/{q}", bus: ApCatalog.ApBus, driver: ApCatalog.Driver));
+                var card = $"{ApCatalog.ApDevicesPath}/card{q.Apid:x2}";
+                if (core.FindTreeDevice(card) is null)
+                {
+                    added.Add(core.AddDevice(card, ApDeviceKinds.Card, ApCatalog.ApBus, ApDeviceKinds.CardDriver));
+                }
+
+                added.Add(core.AddDevice($"{card}/{q}", ApDeviceKinds.Queue, ApCatalog.ApBus, ApCatalog.Driver));
             }
 
+            EnsureRootDevice(core, ApCatalog.MatrixPath[..ApCatalog.MatrixPath.LastIndexOf('/')]);
             var matrix = core.AddDevice(ApCatalog.MatrixPath, bus: ApCatalog.MatrixBus, driver: ApCatalog.Driver);
             added.Add(matrix);
             RegisterMdevDriver(vfio);
@@ -52,6 +61,24 @@ public static class VfioAp
             }
 
             throw;
+        }
+    }
+
+    /// <summary>Adds a root device (no bus, no class: <c>uevent</c> reads empty, no uevents) unless it is there.</summary>
+    private static void EnsureRootDevice(MdevCore core, string path)
+    {
+        if (core.FindTreeDevice(path) is not null || core.Sysfs.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            core.AddDevice(path);
+        }
+        catch (MdevException ex) when (ex.Errno == Errno.EEXIST)
+        {
+            // Added meanwhile.
         }
     }
 

@@ -38,7 +38,9 @@ public static class VfioCcw
         var state = options.State == CcwSubchannelState.Operational ? CcwFsmState.Standby : CcwFsmState.NotOper;
         var ops = new CcwParentOps(new CcwPrivate(subchannel, state));
 
-        var device = core.AddDevice($"{CcwCatalog.ChannelSubsystemPath}/{id}", bus: CcwCatalog.Bus, driver: CcwCatalog.CssDriver);
+        // The channel subsystem css0 (a device with no bus) stays once added, as in the kernel.
+        EnsureRootDevice(core, CcwCatalog.ChannelSubsystemPath);
+        var device = core.AddDevice($"{CcwCatalog.ChannelSubsystemPath}/{id}", new CssSubchannelKind(subchannel).Create(), CcwCatalog.Bus, CcwCatalog.CssDriver);
         try
         {
             RegisterMdevDriver(vfio);
@@ -49,6 +51,24 @@ public static class VfioCcw
         {
             core.DeleteDeviceAsync(device).GetAwaiter().GetResult();
             throw;
+        }
+    }
+
+    /// <summary>Adds a root device (no bus, no class: <c>uevent</c> reads empty, no uevents) unless it is there.</summary>
+    private static void EnsureRootDevice(MdevCore core, string path)
+    {
+        if (core.FindTreeDevice(path) is not null || core.Sysfs.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            core.AddDevice(path);
+        }
+        catch (MdevException ex) when (ex.Errno == Errno.EEXIST)
+        {
+            // Added by another subchannel meanwhile.
         }
     }
 

@@ -3,13 +3,14 @@ namespace Mdev.Core;
 /// <summary>
 /// A device in the simulated driver-core device tree (<c>struct device</c>): what a vendor driver registers as an mdev
 /// parent, e.g. <c>/sys/devices/pci0000:00/0000:00:02.0</c> on bus <c>pci</c> bound to <c>i915</c>, or
-/// <c>/sys/devices/virtual/mtty/mtty</c> of class <c>mtty</c>. Created with <see cref="MdevCore.AddDevice"/>.
+/// <c>/sys/devices/virtual/mtty/mtty</c> of class <c>mtty</c>. Created with <see cref="MdevCore.AddDevice(string, string?, string?, string?)"/>.
 /// </summary>
 public sealed class Device
 {
-    internal Device(MdevCore core, string sysfsPath, string? bus, string? deviceClass, string? driver, DeviceNumber? number = null)
+    internal Device(MdevCore core, string sysfsPath, string? bus, string? deviceClass, string? driver, DeviceNumber? number = null, DeviceKind? kind = null)
     {
         Number = number;
+        Kind = kind;
         Core = core;
         SysfsPath = sysfsPath;
         Name = Sysfs.SysfsPath.NameOf(sysfsPath);
@@ -56,6 +57,40 @@ public sealed class Device
     internal IReadOnlyList<KeyValuePair<string, string>> NumberVariables => Number is { } n
         ? [new("MAJOR", n.Major.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("MINOR", n.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("DEVNAME", n.DevName)]
         : [];
+
+    /// <summary>What its bus and device type give it (attributes, <c>DEVTYPE</c>, the bus's uevent variables), or null.</summary>
+    public DeviceKind? Kind { get; }
+
+    /// <summary>
+    /// <c>dev_uevent</c> as the given driver binding would print it: MAJOR, MINOR, DEVNAME, DEVTYPE, DRIVER, then the
+    /// bus's variables (drivers/base/core.c, Linux 6.12). Empty for a device with neither bus nor class
+    /// (<c>dev_uevent_filter</c> sends nothing for it and its <c>uevent</c> file reads empty).
+    /// </summary>
+    internal List<KeyValuePair<string, string>> UeventVariables(string? driver)
+    {
+        var vars = new List<KeyValuePair<string, string>>(NumberVariables);
+        if (Subsystem is null)
+        {
+            return vars;
+        }
+
+        if (Kind?.DevType is { } devType)
+        {
+            vars.Add(new("DEVTYPE", devType));
+        }
+
+        if (driver is not null)
+        {
+            vars.Add(new("DRIVER", driver));
+        }
+
+        if (Kind?.Uevent is { } uevent)
+        {
+            vars.AddRange(uevent(this));
+        }
+
+        return vars;
+    }
 
     internal MdevCore Core { get; }
 

@@ -30,7 +30,7 @@ public sealed partial class MdevCore
             Sysfs.TryRemove(device.SysfsPath + "/driver");
             Sysfs.TryRemove($"/sys/bus/{device.Bus}/drivers/{driver}/{device.Name}");
             device.Driver = null;
-            _uevents.Publish(new PendingUevent(UeventAction.Unbind, device.DevPath, device.Subsystem ?? string.Empty));
+            PublishDeviceUevents([DeviceUevent(UeventAction.Unbind, device, null)]);
             Log.DriverDetached(_logger, device.Name, driver);
         }
         finally
@@ -83,7 +83,7 @@ public sealed partial class MdevCore
                 throw;
             }
 
-            _uevents.Publish(new PendingUevent(UeventAction.Bind, device.DevPath, device.Subsystem ?? string.Empty, driver));
+            PublishDeviceUevents([DeviceUevent(UeventAction.Bind, device, driver)]);
             Log.DriverAttached(_logger, device.Name, driver);
         }
         finally

@@ -218,7 +218,7 @@ public sealed partial class MdevCore
         }
 
         Log.ParentRegistered(_logger, name);
-        _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, [new("MDEV_STATE", "registered")]));
+        PublishDeviceUevents([DeviceUevent(UeventAction.Change, device, device.Driver, [new("MDEV_STATE", "registered")])]);
         return parent;
     }
 
@@ -284,7 +284,7 @@ public sealed partial class MdevCore
                 _parents.Remove(parent);
             }
 
-            _uevents.Publish(new PendingUevent(UeventAction.Change, device.DevPath, device.Subsystem ?? string.Empty, device.Driver, [new("MDEV_STATE", "unregistered")]));
+            PublishDeviceUevents([DeviceUevent(UeventAction.Change, device, device.Driver, [new("MDEV_STATE", "unregistered")])]);
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace Mdev.Core;
 /// Any number of instances live side by side; each is thread-safe.
 /// </summary>
 /// <remarks>
-/// <para>Vendor drivers add their device with <see cref="AddDevice"/> and register it as a parent with
+/// <para>Vendor drivers add their device with <see cref="AddDevice(string, string?, string?, string?)"/> and register it as a parent with
 /// <see cref="RegisterParent"/>; bus drivers (<c>vfio_mdev</c>) register with <see cref="RegisterDriver"/>. Devices
 /// are created and removed through the typed API (<see cref="CreateMdevDevice"/>, <see cref="RemoveMdevDeviceAsync"/>)
 /// or, identically, by writing <c>create</c> and <c>remove</c> in <see cref="Sysfs"/>.</para>
@@ -98,7 +98,26 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// <returns>The device.</returns>
     /// <exception cref="MdevException"><c>EINVAL</c> for a bad path or name, a driver without a bus, or bus <c>mdev</c>; <c>EEXIST</c> when the path or the name on that bus or class is taken.</exception>
     public Device AddDevice(string sysfsPath, string? bus = null, string? deviceClass = null, string? driver = null) =>
-        AddTreeDevice(sysfsPath, bus, deviceClass, driver, null);
+        AddTreeDevice(sysfsPath, bus, deviceClass, driver, null, null);
+
+    /// <summary>
+    /// Adds a device on a bus that describes its devices (<c>bus_type.dev_groups</c>, <c>bus_type.uevent</c>,
+    /// <c>device_type</c>): as <see cref="AddDevice(string, string?, string?, string?)"/>, plus the attribute groups of
+    /// <paramref name="kind"/> in its directory, and its <c>DEVTYPE</c> and bus variables in its <c>uevent</c> file and in
+    /// every uevent it sends (<c>add</c> without <c>DRIVER</c>, then <c>bind</c> with it, as <c>device_add</c> then the probe).
+    /// </summary>
+    /// <param name="sysfsPath">The absolute path below <c>/sys/devices/</c>, e.g. <c>/sys/devices/pci0000:00/0000:00:02.0</c>.</param>
+    /// <param name="kind">What its bus and device type give it.</param>
+    /// <param name="bus">The bus (<c>pci</c>, <c>css</c>, <c>ap</c>).</param>
+    /// <param name="driver">The bound driver (<c>i915</c>), or null.</param>
+    /// <returns>The device.</returns>
+    /// <exception cref="MdevException">As <see cref="AddDevice(string, string?, string?, string?)"/>; <c>EINVAL</c> also for a bad attribute mode or name in <paramref name="kind"/>. Nothing is left behind.</exception>
+    public Device AddDevice(string sysfsPath, DeviceKind kind, string bus, string? driver)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(bus);
+        return AddTreeDevice(sysfsPath, bus, null, driver, null, kind);
+    }
 
     /// <summary>
     /// Adds a device that has a character-device node (<c>device_create</c> with a <c>dev_t</c>): as
@@ -111,9 +130,9 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// <returns>The device.</returns>
     /// <exception cref="MdevException">As <see cref="AddDevice(string, string?, string?, string?)"/>.</exception>
     public Device AddCharDevice(string sysfsPath, string deviceClass, DeviceNumber number) =>
-        AddTreeDevice(sysfsPath, null, deviceClass, null, number);
+        AddTreeDevice(sysfsPath, null, deviceClass, null, number, null);
 
-    private Device AddTreeDevice(string sysfsPath, string? bus, string? deviceClass, string? driver, DeviceNumber? number)
+    private Device AddTreeDevice(string sysfsPath, string? bus, string? deviceClass, string? driver, DeviceNumber? number, DeviceKind? kind)
     {
         var parts = SysfsPath.Split(sysfsPath ?? throw new MdevException(Errno.EINVAL, "add device: no path"));
         if (parts is null || parts.Count < 2 || parts[0] != "devices" || parts.Any(p => !SysfsPath.IsValidName(p)))
@@ -140,7 +159,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         }
 
         var path = SysfsPath.Root + "/" + string.Join('/', parts);
-        var device = new Device(this, path, bus, deviceClass, driver, number);
+        var device = new Device(this, path, bus, deviceClass, driver, number, kind);
         lock (_treeLock)
         {
             if (_treeDevices.ContainsKey(path))
@@ -161,10 +180,15 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         {
             Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
             changes.Directory(path);
-            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, device, static d => UeventShow(d), static (d, text) => d.Core.SynthesizeUevent(d.DevPath, d.Subsystem ?? string.Empty, d.Driver, text, d.NumberVariables));
+            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, device, static d => UeventShow(d), static (d, text) => d.Core.SynthesizeUevent(d, text));
             if (number is not null)
             {
                 changes.Attribute(path + "/dev", SysfsModes.ReadOnly, device, static d => $"{d.Number!.Value.Major}:{d.Number.Value.Minor}\n", null);
+            }
+
+            if (kind is not null)
+            {
+                changes.Groups(path, kind.Groups, device);
             }
 
             AddPowerDirectory(changes, path);
@@ -203,14 +227,14 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             throw;
         }
 
-        var subsystem = device.Subsystem ?? string.Empty;
-        var events = new List<PendingUevent> { new(UeventAction.Add, device.DevPath, subsystem, Extra: device.NumberVariables) };
+        // device_add's add goes out before the probe binds the driver: no DRIVER in it yet.
+        var events = new List<PendingUevent> { DeviceUevent(UeventAction.Add, device, null) };
         if (driver is not null)
         {
-            events.Add(new(UeventAction.Bind, device.DevPath, subsystem, driver));
+            events.Add(DeviceUevent(UeventAction.Bind, device, driver));
         }
 
-        _uevents.Publish(events);
+        PublishDeviceUevents(events);
         return device;
     }
 
@@ -262,12 +286,11 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             await d.BindingLock.WaitAsync().ConfigureAwait(false);
             d.BindingLock.Release();
             await UnregisterParentAsync(d).ConfigureAwait(false);
-            var subsystem = d.Subsystem ?? string.Empty;
             var events = new List<PendingUevent>();
             if (d.Bus is not null && d.Driver is not null)
             {
                 Sysfs.TryRemove($"/sys/bus/{d.Bus}/drivers/{d.Driver}/{d.Name}");
-                events.Add(new(UeventAction.Unbind, d.DevPath, subsystem));
+                events.Add(DeviceUevent(UeventAction.Unbind, d, null));
             }
 
             if (d.Bus is not null)
@@ -281,8 +304,8 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             }
 
             Sysfs.TryRemove(d.SysfsPath);
-            events.Add(new(UeventAction.Remove, d.DevPath, subsystem, Extra: d.NumberVariables));
-            _uevents.Publish(events);
+            events.Add(DeviceUevent(UeventAction.Remove, d, null));
+            PublishDeviceUevents(events);
         }
     }
 
@@ -389,9 +412,22 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         changes.Attribute(power + "/runtime_suspended_time", SysfsModes.ReadOnly, static () => "0\n", null);
     }
 
-    /// <summary><c>uevent_show</c>: <c>dev_uevent</c>'s variables (MAJOR, MINOR, DEVNAME, then DRIVER).</summary>
+    /// <summary><c>uevent_show</c>: <c>dev_uevent</c>'s variables (MAJOR, MINOR, DEVNAME, DEVTYPE, DRIVER, then the bus's).</summary>
     private static string UeventShow(Device device) =>
-        string.Concat(device.NumberVariables.Select(kv => $"{kv.Key}={kv.Value}\n")) + UeventShow(device.Driver);
+        string.Concat(device.UeventVariables(device.Driver).Select(kv => $"{kv.Key}={kv.Value}\n"));
+
+    /// <summary>A uevent of a tree device: the caller's variables, then <c>dev_uevent</c>'s with <paramref name="driver"/> bound.</summary>
+    internal static PendingUevent DeviceUevent(UeventAction action, Device device, string? driver, IReadOnlyList<KeyValuePair<string, string>>? extra = null) =>
+        new(action, device.DevPath, device.Subsystem ?? string.Empty, null, [.. extra ?? [], .. device.UeventVariables(driver)]);
+
+    /// <summary>
+    /// Publishes uevents of tree devices, dropping those of a device with neither bus nor class (<c>dev_uevent_filter</c>:
+    /// a root device such as <c>/sys/devices/pci0000:00</c> sends none).
+    /// </summary>
+    internal void PublishDeviceUevents(IReadOnlyList<PendingUevent> events)
+    {
+        _uevents.Publish([.. events.Where(e => e.Subsystem.Length > 0)]);
+    }
 
     private static string UeventShow(string? driver) => driver is null ? string.Empty : $"DRIVER={driver}\n";
 
@@ -400,7 +436,19 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// optional trailing newline; sends that action again with <c>SYNTH_UUID</c> (0 when none is given) and
     /// <c>SYNTH_ARG_KEY=VALUE</c> for each argument. Anything else is <c>EINVAL</c>.
     /// </summary>
-    private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text, IReadOnlyList<KeyValuePair<string, string>>? deviceVariables = null)
+    private void SynthesizeUevent(Device device, string text)
+    {
+        if (device.Subsystem is null)
+        {
+            // Parsed as for any device, then dropped by dev_uevent_filter.
+            SynthesizeUevent(device.DevPath, string.Empty, null, text, publish: false);
+            return;
+        }
+
+        SynthesizeUevent(device.DevPath, device.Subsystem, null, text, device.UeventVariables(device.Driver));
+    }
+
+    private void SynthesizeUevent(string devPath, string subsystem, string? driver, string text, IReadOnlyList<KeyValuePair<string, string>>? deviceVariables = null, bool publish = true)
     {
         // kobject_action_type: one trailing newline or NUL is dropped.
         var body = text.Length > 0 && text[^1] is '\n' or '\0' ? text[..^1] : text;
@@ -450,7 +498,10 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         }
 
         env.AddRange(deviceVariables ?? []); // dev_uevent runs after the synthetic arguments
-        _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, env));
+        if (publish)
+        {
+            _uevents.Publish(new PendingUevent(action.Value, devPath, subsystem, driver, env));
+        }
     }
 
     private static string Printable(string text) => text.ReplaceLineEndings("\\n").Replace("\0", "\\0", StringComparison.Ordinal);
