@@ -9,7 +9,9 @@ cd "$(dirname "$0")"
 # Mdev.Fuse.Tests: fuse3 (libfuse3.so.3 and fusermount3) and the real mdevctl they drive.
 # Mdev.Vfio.Remote(.Tests): gcc builds the preload library and the C test client; QEMU 7.2, busybox and cpio boot
 # the guest (its kernel is fetched by tests/Mdev.Vfio.Remote.Tests/guest/prepare-guest.sh, never installed).
-REQUIRED_PACKAGES=(fuse3 mdevctl gcc libc6-dev qemu-system-x86 busybox-static cpio)
+# Mdev.Fuse.Tests (mdev-sim run): udevadm (package udev, systemd 252) reads the simulated devices through libudev;
+# no udev daemon is ever started (policy-rc.d below forbids it while installing).
+REQUIRED_PACKAGES=(fuse3 mdevctl gcc libc6-dev qemu-system-x86 busybox-static cpio udev)
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do
   # "install ok installed" only: a removed package can linger in dpkg's database as config-files.
@@ -22,7 +24,17 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Install without starting any service (udev's postinst would start systemd-udevd): policy-rc.d 101 = "not allowed".
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+  fi
+  apt_status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" || apt_status=$?
+  [ -z "$policy" ] || rm -f "$policy"
+  [ "$apt_status" -eq 0 ] || exit "$apt_status"
 fi
 
 # The QEMU tests' guest (Debian's kernel + a busybox initramfs), cached across runs.

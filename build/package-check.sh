@@ -34,6 +34,9 @@ out="$("$work/tools/mdev-sim" --version)" || fail "mdev-sim --version exited $?"
 [ "${out%%+*}" = "$version" ] || fail "mdev-sim --version printed '$out', not $version"
 "$work/tools/mdev-sim" --help > "$work/help.txt" || fail "mdev-sim --help exited $?"
 grep -q serve "$work/help.txt" || fail "mdev-sim --help does not name serve"
+# mdev-sim run puts the preload library (statfs says sysfs) into its command's LD_PRELOAD, from next to its assembly.
+find "$work/tools/.store" -path '*/tools/net10.0/any/mdev_vfio_preload.so' | grep -q . ||
+  fail "the installed mdev-sim has no mdev_vfio_preload.so next to mdev-sim.dll"
 
 echo "package-check: building tests/consumer against the feed"
 # A copy outside the repository: obj/ and bin/ of one run never meet the next (and no build leaves files in the tree).

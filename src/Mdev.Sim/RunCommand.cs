@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Mdev.Core;
 using Mdev.Fuse;
+using Mdev.Vfio.Remote;
 
 namespace Mdev.Samples.Host;
 
@@ -37,9 +38,16 @@ internal static class RunCommand
 
     /// <summary>
     /// Run in a nested mount namespace (<c>unshare -m</c>): binds the FUSE mount (<c>$1</c>) over <c>/sys</c> there only,
-    /// then becomes the program (the rest); 125 when the bind fails.
+    /// appends the preload library (<c>$2</c>, when not empty) to <c>LD_PRELOAD</c> with <c>MDEV_SIM_SYSFS=/sys</c>, so
+    /// <c>statfs</c> of <c>/sys</c> says sysfs, then becomes the program (the rest); 125 when the bind fails.
     /// </summary>
-    private const string BindSysScript = "mount --bind \"$1\" /sys || exit 125\nshift\nexec \"$@\"\n";
+    private const string BindSysScript =
+        "mount --bind \"$1\" /sys || exit 125\n" +
+        "if [ -n \"$2\" ]; then LD_PRELOAD=\"${LD_PRELOAD:+$LD_PRELOAD:}$2\" MDEV_SIM_SYSFS=/sys; export LD_PRELOAD MDEV_SIM_SYSFS; fi\n" +
+        "shift 2\nexec \"$@\"\n";
+
+    /// <summary>The variable that tells the preload library where the simulated sysfs is mounted.</summary>
+    public const string SysfsVariable = "MDEV_SIM_SYSFS";
 
     /// <summary>The outer process: re-executes itself in a private mount namespace and relays signals and the status.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -104,6 +112,11 @@ internal static class RunCommand
             return 125;
         }
 
+        if (Preload is null)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim run: no {VfioRemoteServer.PreloadLibraryPath} (not built: no gcc at build time), so statfs of /sys says FUSE, not sysfs, and libudev refuses it");
+        }
+
         var root = Directory.CreateTempSubdirectory("mdev-sim-run-");
         try
         {
@@ -151,7 +164,13 @@ internal static class RunCommand
 
     /// <summary>The argv that runs <paramref name="command"/> in a nested namespace whose <c>/sys</c> is the mount.</summary>
     private static string[] WithSimulatedSys(string mountPoint, IEnumerable<string> command) =>
-        ["unshare", "-m", "--propagation", "private", "--", "sh", "-c", BindSysScript, "mdev-sim-run", mountPoint, .. command];
+        ["unshare", "-m", "--propagation", "private", "--", "sh", "-c", BindSysScript, "mdev-sim-run", mountPoint, Preload ?? string.Empty, .. command];
+
+    /// <summary>
+    /// The preload library (<c>mdev_vfio_preload.so</c>, built by Mdev.Vfio.Remote and copied next to this assembly),
+    /// or null when it was not built (no gcc): then <c>statfs</c> of <c>/sys</c> says FUSE and libudev refuses it.
+    /// </summary>
+    private static string? Preload { get; } = File.Exists(VfioRemoteServer.PreloadLibraryPath) ? VfioRemoteServer.PreloadLibraryPath : null;
 
     /// <summary>The command line that starts this program again (<c>dotnet exec mdev-sim.dll</c> or the apphost).</summary>
     private static string[] Self()

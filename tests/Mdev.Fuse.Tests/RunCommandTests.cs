@@ -38,6 +38,56 @@ public sealed class RunCommandTests : IDisposable
         r.Stdout.Should().Be("fuse.mdev\nsysfs\n1\n");
     }
 
+    /// <summary>
+    /// statfs says sysfs (issue 15 point 2): the preload library in the command's <c>LD_PRELOAD</c> answers statfs of
+    /// the mount at <c>/sys</c> with SYSFS_MAGIC and sysfs's sizes; without it the same call says FUSE; the same FUSE
+    /// mount at its other path (the server's temporary directory, also visible in the command's namespace) and other
+    /// filesystems pass through. <c>Native/statfs-check.c</c> checks fstatfs/fstatfs64 on an O_PATH descriptor (what
+    /// sd-device's <c>fd_is_fs_type</c> does) and statfs/statfs64, and that errno is kept.
+    /// </summary>
+    [Fact]
+    public async Task StatfsOfSys_SaysSysfs_OnlyForTheMountAtSys_AndOnlyWithThePreload()
+    {
+        var checker = await BuildCheckerAsync("statfs-check");
+        var r = await RunAsync(
+            null,
+            [],
+            "echo $MDEV_SIM_SYSFS; echo \"$LD_PRELOAD\" | grep -c 'mdev_vfio_preload.so$'",
+            "stat -f -c %t /sys; env -u LD_PRELOAD stat -f -c %t /sys",
+            "M=$(awk '$5 ~ /mdev-sim-run-/ { print $5 }' /proc/self/mountinfo); stat -f -c %t $M",
+            $"{checker} /sys /sys/class/mdev_bus/mtty /sys/devices/virtual/mtty/mtty/uevent /proc",
+            $"env -u LD_PRELOAD {checker} /sys/devices");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be(
+            "/sys\n1\n" +
+            "62656572\n65735546\n" +
+            "65735546\n" +
+            "/sys 62656572 62656572 62656572 62656572 4096 4096 255 0 0 errno-kept=1\n" +
+            "/sys/class/mdev_bus/mtty 62656572 62656572 62656572 62656572 4096 4096 255 0 0 errno-kept=1\n" +
+            "/sys/devices/virtual/mtty/mtty/uevent 62656572 62656572 62656572 62656572 4096 4096 255 0 0 errno-kept=1\n" +
+            "/proc 9fa0 9fa0 9fa0 9fa0 4096 4096 255 0 0 errno-kept=1\n" +
+            "bad-fd -1 EBADF\n" +
+            "/sys/devices 65735546 65735546 65735546 65735546 4096 4096 255 0 0 errno-kept=1\n" +
+            "bad-fd -1 EBADF\n");
+    }
+
+    /// <summary>
+    /// Why statfs must say sysfs: systemd 252's sd-device (libudev) refuses a syspath whose fstatfs is not SYSFS_MAGIC
+    /// ("is outside of sysfs, refusing"); with the preload <c>udevadm info</c> reads the device, without it it is refused.
+    /// </summary>
+    [Fact]
+    public async Task UdevadmInfo_ReadsASimulatedDevice_BecauseStatfsSaysSysfs()
+    {
+        var r = await RunAsync(
+            null,
+            [],
+            "udevadm info --query=all --path=/sys/devices/virtual/mtty/mtty; echo rc=$?",
+            "env -u LD_PRELOAD udevadm info --query=all --path=/sys/devices/virtual/mtty/mtty; echo rc=$?");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().StartWith("P: /devices/virtual/mtty/mtty\n").And.Contain("E: SUBSYSTEM=mtty\n").And.EndWith("rc=0\nrc=1\n");
+        r.Stderr.Should().Contain("Unknown device \"/sys/devices/virtual/mtty/mtty\"");
+    }
+
     [Fact]
     public async Task ArmedEnospc_IsNoSpaceLeftOnDevice_FromMdevctlStart_AndLeavesNothing()
     {
@@ -182,6 +232,15 @@ public sealed class RunCommandTests : IDisposable
         var left = await ChildProcess.RunAsync("pgrep", "-f", "sleep " + marker);
         left.ExitCode.Should().Be(1, "the command died with the server: " + left.Stdout);
         File.ReadLines("/proc/self/mountinfo").Should().NotContain(l => l.Contains("mdev-sim-run-", StringComparison.Ordinal));
+    }
+
+    /// <summary>Builds <c>Native/&lt;name&gt;.c</c> (copied next to the tests) with gcc into this test's directory.</summary>
+    private async Task<string> BuildCheckerAsync(string name)
+    {
+        var output = Path.Combine(_dir.FullName, name);
+        var gcc = await ChildProcess.RunAsync("gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-o", output, Path.Combine(AppContext.BaseDirectory, "Native", name + ".c"));
+        gcc.ExitCode.Should().Be(0, gcc.ToString());
+        return output;
     }
 
     private async Task<CommandResult> RunAsync(string? hostJson, string[] options, params string[] lines)

@@ -13,7 +13,14 @@
  * (MV_OP_READ/MV_OP_WRITE), so the model's mtty_save_read/mtty_resume_write answers reach the VMM, errno included
  * (samples/vfio-mdev/mtty.c, v6.7+). One request is in flight at a time (a mutex),
  * so vCPU threads and the main loop may call at once. A server that is gone yields ENODEV, never SIGPIPE or a hang.
- * Protocol: mdev_vfio_proto.h. What QEMU 7.2 calls: docs/qemu-vfio-contract.md. */
+ * Protocol: mdev_vfio_proto.h. What QEMU 7.2 calls: docs/qemu-vfio-contract.md.
+ *
+ * statfs says sysfs: with MDEV_SIM_SYSFS naming where the simulated sysfs is mounted (mdev-sim run sets /sys), statfs,
+ * statfs64, __statfs, fstatfs and fstatfs64 (every entry of the family glibc 2.36 exports) answer for a file on that
+ * FUSE mount what the kernel's sysfs answers (kernfs_statfs -> simple_statfs, Linux 6.x): f_type SYSFS_MAGIC, f_bsize
+ * and f_frsize the page size, f_namelen NAME_MAX, no blocks, no inodes. systemd 252's sd-device refuses any syspath
+ * whose fstatfs is not SYSFS_MAGIC (device_set_syspath -> fd_is_fs_type). f_flags and f_fsid stay the mount's (the
+ * kernel's sysfs fsid is a random per-boot uuid). Everything else, and the VFIO part, is independent of this. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -28,6 +35,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "mdev_vfio_proto.h"
@@ -51,6 +59,7 @@ int __openat64_2(int dirfd, const char *path, int flags);
 ssize_t __pread_chk(int fd, void *buf, size_t nbytes, off_t offset, size_t buflen);
 ssize_t __pread64_chk(int fd, void *buf, size_t nbytes, off64_t offset, size_t buflen);
 ssize_t __read_chk(int fd, void *buf, size_t nbytes, size_t buflen);
+int __statfs(const char *path, struct statfs *buf);
 void __chk_fail(void) __attribute__((noreturn));
 
 /* Guarded by mv_lock: the connection, its state and the message buffers. */
@@ -806,3 +815,86 @@ void *mmap64(void *addr, size_t length, int prot, int flags, int fd, off64_t off
 	REAL(mmap64);
 	return real_mmap64(addr, length, prot, flags, fd, offset);
 }
+
+/* statfs says sysfs (see the head of this file). */
+#define MV_SYSFS_MAGIC 0x62656572L      /* include/uapi/linux/magic.h */
+#define MV_FUSE_SUPER_MAGIC 0x65735546L /* fs/fuse/inode.c */
+#define MV_SYSFS_VARIABLE "MDEV_SIM_SYSFS"
+
+/* Whether the open file fd lies under $MDEV_SIM_SYSFS (an absolute directory), by the path the kernel keeps for it
+ * (/proc/self/fd/N: symlinks followed, as statfs follows them). Keeps errno. */
+static int mv_fd_on_sim_sysfs(int fd)
+{
+	const char *root = getenv(MV_SYSFS_VARIABLE);
+	if (root == NULL || root[0] != '/')
+		return 0;
+	size_t len = strlen(root);
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	int saved = errno;
+	char link[32], target[4096];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	errno = saved;
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	if (len == 1) /* MDEV_SIM_SYSFS=/ */
+		return 1;
+	return strncmp(target, root, len) == 0 && (target[len] == '\0' || target[len] == '/');
+}
+
+/* The same for a path (statfs): opened O_PATH, as statfs resolves it. Keeps errno. */
+static int mv_path_on_sim_sysfs(const char *path)
+{
+	if (getenv(MV_SYSFS_VARIABLE) == NULL || path == NULL)
+		return 0;
+	REAL(open);
+	REAL(close);
+	int saved = errno;
+	int fd = real_open(path, O_PATH | O_CLOEXEC);
+	int on = fd >= 0 && mv_fd_on_sim_sysfs(fd);
+	if (fd >= 0)
+		real_close(fd);
+	errno = saved;
+	return on;
+}
+
+/* What the kernel's sysfs reports, over the real answer for the FUSE mount (struct statfs or statfs64: one layout on
+ * 64-bit Linux, the same field names everywhere). */
+#define MV_AS_SYSFS(s) \
+	do { \
+		long page = sysconf(_SC_PAGESIZE); \
+		(s)->f_type = MV_SYSFS_MAGIC; \
+		(s)->f_bsize = page > 0 ? page : 4096; \
+		(s)->f_frsize = (s)->f_bsize; \
+		(s)->f_blocks = (s)->f_bfree = (s)->f_bavail = 0; \
+		(s)->f_files = (s)->f_ffree = 0; \
+		(s)->f_namelen = 255; /* NAME_MAX */ \
+	} while (0)
+
+#define MV_STATFS_BY_PATH(name, type) \
+	int name(const char *path, type *buf) \
+	{ \
+		REAL(name); \
+		int r = real_##name(path, buf); \
+		if (r == 0 && buf->f_type == MV_FUSE_SUPER_MAGIC && mv_path_on_sim_sysfs(path)) \
+			MV_AS_SYSFS(buf); \
+		return r; \
+	}
+
+#define MV_STATFS_BY_FD(name, type) \
+	int name(int fd, type *buf) \
+	{ \
+		REAL(name); \
+		int r = real_##name(fd, buf); \
+		if (r == 0 && buf->f_type == MV_FUSE_SUPER_MAGIC && mv_fd_on_sim_sysfs(fd)) \
+			MV_AS_SYSFS(buf); \
+		return r; \
+	}
+
+MV_STATFS_BY_PATH(statfs, struct statfs)
+MV_STATFS_BY_PATH(statfs64, struct statfs64)
+MV_STATFS_BY_PATH(__statfs, struct statfs)
+MV_STATFS_BY_FD(fstatfs, struct statfs)
+MV_STATFS_BY_FD(fstatfs64, struct statfs64)
