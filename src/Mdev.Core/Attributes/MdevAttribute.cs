@@ -35,6 +35,12 @@ public sealed class MdevAttribute<TOwner>
     /// <summary>The file name.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// For a binary attribute (<c>struct bin_attribute</c>, e.g. a PCI function's <c>config</c>), its size in bytes: its
+    /// stat size and the most a read returns (a text attribute's show is cut to 4095 bytes); null for a text attribute.
+    /// </summary>
+    public int? BinarySize { get; private init; }
+
     /// <summary>The permission bits.</summary>
     public UnixFileMode Mode { get; }
 
@@ -43,6 +49,22 @@ public sealed class MdevAttribute<TOwner>
 
     /// <summary>The store callback, or null.</summary>
     public Action<TOwner, string>? Store { get; }
+
+    /// <summary>
+    /// A binary attribute (<c>BIN_ATTR</c>): <paramref name="show"/> returns the bytes as Latin-1 text (one char per
+    /// byte), read at any offset up to <paramref name="size"/>.
+    /// </summary>
+    /// <param name="name">The file name.</param>
+    /// <param name="mode">The permission bits.</param>
+    /// <param name="size">The size in bytes, at least 1.</param>
+    /// <param name="show">Produces the bytes.</param>
+    /// <param name="store">Consumes a write; null for a read-only attribute.</param>
+    /// <returns>The attribute.</returns>
+    public static MdevAttribute<TOwner> Binary(string name, UnixFileMode mode, int size, Func<TOwner, string> show, Action<TOwner, string>? store)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        return new(name, mode, show, store) { BinarySize = size };
+    }
 
     /// <summary>A read-only attribute, mode 0444 (<c>DEVICE_ATTR_RO</c>).</summary>
     /// <param name="name">The file name.</param>

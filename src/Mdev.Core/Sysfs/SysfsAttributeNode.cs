@@ -39,9 +39,12 @@ internal sealed class SysfsAttributeNode : SysfsNode
     public bool CanWrite => (Mode & SysfsModes.WriteBits) != 0 && _store is not null;
 
     /// <summary>An attribute of <paramref name="owner"/> whose shared callbacks take the owner.</summary>
-    public static SysfsAttributeNode Owned<TOwner>(string name, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store)
+    public static SysfsAttributeNode Owned<TOwner>(string name, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store, int? binarySize = null)
         where TOwner : class =>
-        new(name, mode, owner, show, store, SysfsAttributeCallbacks.Owned<TOwner>.Instance);
+        new(name, mode, owner, show, store, SysfsAttributeCallbacks.Owned<TOwner>.Instance) { BinarySize = binarySize };
+
+    /// <summary>A binary attribute's size (<c>bin_attribute.size</c>): its stat size, and reads are not cut to a page; null for a text attribute.</summary>
+    public int? BinarySize { get; private init; }
 
     /// <summary>Runs the show (the caller checked <see cref="CanRead"/>).</summary>
     public string InvokeShow() => _callbacks.Show(_show!, _owner);

@@ -18,10 +18,10 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
     }
 
     /// <summary>An attribute of <paramref name="owner"/> with callbacks shared by its kind (see <see cref="SysfsTree.AddAttribute{TOwner}"/>).</summary>
-    public void Attribute<TOwner>(string path, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store)
+    public void Attribute<TOwner>(string path, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store, int? binarySize = null)
         where TOwner : class
     {
-        tree.AddAttribute(path, mode, owner, show, store);
+        tree.AddAttribute(path, mode, owner, show, store, binarySize);
         _created.Add(path);
     }
 
@@ -46,7 +46,7 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
 
             foreach (var attribute in group.Attributes)
             {
-                Attribute(SysfsPath.Combine(dir, attribute.Name), attribute.Mode, owner, attribute.Show, attribute.Store);
+                Attribute(SysfsPath.Combine(dir, attribute.Name), attribute.Mode, owner, attribute.Show, attribute.Store, attribute.BinarySize);
             }
         }
     }

@@ -121,7 +121,13 @@ public sealed class SysfsOpenFile : IDisposable
 
         var bytes = Encoding.Latin1.GetBytes(text);
 
-        // sysfs_kf_seq_show: a show that fills the page is cut to PAGE_SIZE - 1 bytes.
+        // A binary attribute reads up to its size (sysfs_kf_bin_read); sysfs_kf_seq_show cuts a text show that fills the
+        // page to PAGE_SIZE - 1 bytes.
+        if (_node.BinarySize is { } size)
+        {
+            return bytes.Length > size ? bytes[..size] : bytes;
+        }
+
         return bytes.Length >= SysfsTree.AttributeSize ? bytes[..(SysfsTree.AttributeSize - 1)] : bytes;
     }
 

@@ -21,7 +21,7 @@ public sealed partial class SysfsTree
     internal static SysfsStat StatOf(SysfsNode node) => node switch
     {
         SysfsDirectoryNode => new SysfsStat(SysfsNodeKind.Directory, SysfsModes.Directory, 0),
-        SysfsAttributeNode a => new SysfsStat(SysfsNodeKind.File, a.Mode, AttributeSize),
+        SysfsAttributeNode a => new SysfsStat(SysfsNodeKind.File, a.Mode, a.BinarySize ?? AttributeSize),
         SysfsLinkNode => new SysfsStat(SysfsNodeKind.Symlink, SysfsModes.Symlink, 0), // kernfs never sets i_size of a link
         _ => throw new InvalidOperationException("unknown node kind"),
     };

@@ -15,7 +15,7 @@ namespace Mdev.Core.Sysfs;
 /// released, on the removing thread, before <see cref="Remove"/> or <see cref="TryRemove"/> returns.</para>
 /// <para>Semantics, as kernfs/sysfs: a read is one show snapshot, truncated to 4095 bytes; one write is one store of at
 /// most 4096 bytes and a zero-length write stores nothing; opening a read-only attribute for writing, or a
-/// write-only one for reading, is <c>EACCES</c> even for root; every attribute reports size 4096; symlink targets
+/// write-only one for reading, is <c>EACCES</c> even for root; every text attribute reports size 4096 (a binary one its own size); symlink targets
 /// are printed relative to the link's directory.</para>
 /// </remarks>
 public sealed partial class SysfsTree : ISysfs
@@ -178,7 +178,7 @@ public sealed partial class SysfsTree : ISysfs
     /// its kind (pass static lambdas or methods): the file holds the owner, not a closure of its own.
     /// </summary>
     /// <exception cref="MdevException"><c>EINVAL</c> when the mode breaks a rule, <c>EEXIST</c>, <c>ENOENT</c>.</exception>
-    internal void AddAttribute<TOwner>(string path, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store)
+    internal void AddAttribute<TOwner>(string path, UnixFileMode mode, TOwner owner, Func<TOwner, string>? show, Action<TOwner, string>? store, int? binarySize = null)
         where TOwner : class
     {
         if (SysfsModes.Validate(mode, show is not null, store is not null) is { } broken)
@@ -187,7 +187,7 @@ public sealed partial class SysfsTree : ISysfs
         }
 
         var name = CheckedName(path);
-        AddNode(path, SysfsAttributeNode.Owned(name, mode, owner, show, store));
+        AddNode(path, SysfsAttributeNode.Owned(name, mode, owner, show, store, binarySize));
     }
 
     /// <summary>Kernel side: creates a symlink to an absolute target; <c>readlink</c> prints it relative, as sysfs does.</summary>

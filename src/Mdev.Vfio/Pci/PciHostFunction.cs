@@ -249,7 +249,7 @@ public sealed class PciHostFunction
         MdevAttribute<Device>.ReadWrite("d3cold_allowed", _ => Flag(Read(ref _d3ColdAllowed)), (_, text) => Write(ref _d3ColdAllowed, ParseFlag(text, "d3cold_allowed"))),
         MdevAttribute<Device>.ReadOnly("ari_enabled", _ => "0\n"),
         MdevAttribute<Device>.ReadWrite("driver_override", _ => DriverOverrideShow(), (_, text) => DriverOverrideStore(text)),
-        MdevAttribute<Device>.ReadWrite("config", _ => Encoding.Latin1.GetString(_config), (_, _) => throw new MdevException(Errno.EPERM, $"PCI {Address}: writes to the host function's config space are not simulated")),
+        MdevAttribute<Device>.Binary("config", Mdev.Core.Sysfs.SysfsModes.ReadWrite, _config.Length, _ => Encoding.Latin1.GetString(_config), (_, _) => throw new MdevException(Errno.EPERM, $"PCI {Address}: writes to the host function's config space are not simulated")),
     ];
 
     private bool Read(ref bool field)
