@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 # Mdev.Fuse.Tests: fuse3 (libfuse3.so.3 and fusermount3) and the real mdevctl they drive.
 # Mdev.Vfio.Remote(.Tests): gcc builds the preload library and the C test client; QEMU 7.2, busybox and cpio boot
 # the guest (its kernel is fetched by tests/Mdev.Vfio.Remote.Tests/guest/prepare-guest.sh, never installed).
-# Mdev.Fuse.Tests (mdev-sim run): udevadm (package udev, systemd 252) reads the simulated devices through libudev;
-# no udev daemon is ever started (policy-rc.d below forbids it while installing).
-REQUIRED_PACKAGES=(fuse3 mdevctl gcc libc6-dev qemu-system-x86 busybox-static cpio udev)
+# Mdev.Fuse.Tests (mdev-sim run): udevadm (package udev, systemd 252) reads the simulated devices through libudev and
+# listens to run's udev events; no udev daemon is ever started (policy-rc.d below forbids it while installing);
+# iproute2's ip brings lo up in run's network namespace.
+REQUIRED_PACKAGES=(fuse3 mdevctl gcc libc6-dev qemu-system-x86 busybox-static cpio udev iproute2)
 # LibvirtTests (Mdev.Fuse.Tests): Debian 12's libvirt 9.0, libvirtd with its node-device driver (libvirt-daemon, which
 # also pulls the QEMU driver; there is no separate nodedev package and no virtnodedevd in Debian 12) and virsh
 # (libvirt-clients). libvirt runs mdevctl for every mdev change. libvirtd is only ever started by the tests themselves

@@ -28,9 +28,12 @@ namespace Mdev.Samples.Host;
 /// <para>CMD is started through <c>setpriv --pdeathsig KILL</c> from a thread that lives until CMD exits, so when the
 /// server is killed CMD dies with it, the namespaces empty and their mounts go with them: no "Transport endpoint is not
 /// connected" left behind.</para>
-/// <para><c>--udev</c> emulates mdevctl's udev rule: on <c>change</c> with <c>MDEV_STATE=registered</c> for a parent
+/// <para>The server runs in a private network namespace too (<c>unshare -m -n</c>, <c>lo</c> brought up), where
+/// <see cref="UdevDaemon"/> forwards every uevent as udevd would, on the udev netlink group, to CMD's listeners only;
+/// a tmpfs over <c>/run/udev</c> with a <c>control</c> file makes libudev believe udev runs.
+/// <c>--udev</c> adds mdevctl's udev rule to it: on <c>change</c> with <c>MDEV_STATE=registered</c> for a parent
 /// that has a directory in <c>/etc/mdevctl.d</c>, it runs <c>mdevctl start-parent-mdevs &lt;parent&gt;</c> (and
-/// waits for it before the next event).</para>
+/// waits for it before forwarding the event and going on to the next).</para>
 /// </remarks>
 internal static class RunCommand
 {
@@ -59,7 +62,8 @@ internal static class RunCommand
             return 2;
         }
 
-        var start = new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "--", .. Self(), InnerVerb, .. parsed.Format()])
+        // -n: a private network namespace too, so the udev daemon's netlink events never reach the host's listeners.
+        var start = new ProcessStartInfo("unshare", ["-m", "-n", "--propagation", "private", "--", .. Self(), InnerVerb, .. parsed.Format()])
         {
             UseShellExecute = false,
         };
@@ -106,11 +110,13 @@ internal static class RunCommand
         }
 
         await using var owned = host;
-        if (await MakePrivateMdevctlDirectoryAsync() is { } failed)
+        if ((await MakePrivateMdevctlDirectoryAsync() ?? await MakePrivateUdevRunDirectoryAsync()) is { } failed)
         {
             await Console.Error.WriteLineAsync($"mdev-sim run: {failed}");
             return 125;
         }
+
+        await BringLoopbackUpAsync();
 
         if (Preload is null)
         {
@@ -122,7 +128,8 @@ internal static class RunCommand
         {
             using var mount = SysfsMount.Mount(host.Core.Sysfs, root.CreateSubdirectory("sys").FullName, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
             using var stopUdev = new CancellationTokenSource();
-            var udev = parsed.Udev ? Task.Run(() => EmulateUdevAsync(host.Core, mount.MountPoint, stopUdev.Token)) : Task.CompletedTask;
+            using var daemon = new UdevDaemon(host.Core, parsed.Udev ? uevent => RunMdevctlRuleAsync(uevent, mount.MountPoint) : null);
+            var udev = Task.Run(() => daemon.RunAsync(stopUdev.Token));
             int status = await RunCommandAsync(mount.MountPoint, parsed.Command);
             await stopUdev.CancelAsync();
             await udev;
@@ -148,7 +155,7 @@ internal static class RunCommand
     /// <summary>
     /// A tmpfs over <c>/etc/mdevctl.d</c> with <c>scripts.d/callouts</c> and <c>scripts.d/notifiers</c>, in the server's
     /// own namespace (a tmpfs, not the FUSE mount, so this process may touch it): the nested namespaces of CMD and of
-    /// the udev emulation see the same directory, and so does <see cref="EmulateUdevAsync"/>. Null when done.
+    /// the udev emulation see the same directory, and so does <see cref="RunMdevctlRuleAsync"/>. Null when done.
     /// </summary>
     private static async Task<string?> MakePrivateMdevctlDirectoryAsync()
     {
@@ -160,6 +167,48 @@ internal static class RunCommand
         Directory.CreateDirectory("/etc/mdevctl.d/scripts.d/callouts");
         Directory.CreateDirectory("/etc/mdevctl.d/scripts.d/notifiers");
         return null;
+    }
+
+    /// <summary>
+    /// A tmpfs over <c>/run/udev</c> with an empty <c>control</c> file and <c>data/</c>, in the server's namespace (so
+    /// CMD's too): libudev (systemd 252, <c>device_monitor_new_full</c>) subscribes to the udev group only when
+    /// <c>access("/run/udev/control", F_OK)</c> succeeds ("the udev service seems not to be active" otherwise). When the
+    /// host has no <c>/run/udev</c> (no udev daemon), the empty directory is made there first, as the mount point, and
+    /// left. Null when done.
+    /// </summary>
+    private static async Task<string?> MakePrivateUdevRunDirectoryAsync()
+    {
+        Directory.CreateDirectory("/run/udev");
+        if (await Shell("mount", "-t", "tmpfs", "-o", "mode=0755", "udev", "/run/udev") is { } failed)
+        {
+            return failed;
+        }
+
+        await File.WriteAllBytesAsync("/run/udev/control", []);
+        Directory.CreateDirectory("/run/udev/data");
+        return null;
+    }
+
+    /// <summary>
+    /// The private network namespace starts with <c>lo</c> down; up, so that CMD may use 127.0.0.1 as on a host. Only a
+    /// warning when <c>ip</c> (iproute2) is missing or fails: nothing of <c>run</c> itself needs it.
+    /// </summary>
+    private static async Task BringLoopbackUpAsync()
+    {
+        string? failed;
+        try
+        {
+            failed = await Shell("ip", "link", "set", "lo", "up");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            failed = $"ip: {ex.Message}";
+        }
+
+        if (failed is not null)
+        {
+            await Console.Error.WriteLineAsync($"mdev-sim run: loopback stays down: {failed}");
+        }
     }
 
     /// <summary>The argv that runs <paramref name="command"/> in a nested namespace whose <c>/sys</c> is the mount.</summary>
@@ -212,31 +261,21 @@ internal static class RunCommand
     }
 
     /// <summary>
-    /// mdevctl's udev rule: <c>ACTION=="change", ENV{MDEV_STATE}=="registered", TEST=="/etc/mdevctl.d/$kernel"</c> runs
-    /// <c>mdevctl start-parent-mdevs %k</c> (in a nested namespace whose <c>/sys</c> is the mount, as CMD).
+    /// mdevctl's udev rule (<c>60-mdevctl.rules</c>): <c>ACTION=="change", ENV{MDEV_STATE}=="registered",
+    /// TEST=="/etc/mdevctl.d/$kernel"</c> runs <c>mdevctl start-parent-mdevs %k</c> (in a nested namespace whose
+    /// <c>/sys</c> is the mount, as CMD), waited for before the event goes to listeners, as udevd's worker does.
     /// </summary>
-    private static async Task EmulateUdevAsync(MdevCore core, string mountPoint, CancellationToken cancellationToken)
+    private static async Task RunMdevctlRuleAsync(Uevent uevent, string mountPoint)
     {
-        using var listener = core.SubscribeUevents();
-        try
+        if (uevent.Action != UeventAction.Change || uevent["MDEV_STATE"] != "registered")
         {
-            await foreach (var uevent in listener.Reader.ReadAllAsync(cancellationToken))
-            {
-                if (uevent.Action != UeventAction.Change || uevent["MDEV_STATE"] != "registered")
-                {
-                    continue;
-                }
-
-                var parent = uevent.DevPath[(uevent.DevPath.LastIndexOf('/') + 1)..];
-                if (Directory.Exists("/etc/mdevctl.d/" + parent) && await Shell(WithSimulatedSys(mountPoint, ["mdevctl", "start-parent-mdevs", parent])) is { } failed)
-                {
-                    await Console.Error.WriteLineAsync($"mdev-sim run: udev: {failed}");
-                }
-            }
+            return;
         }
-        catch (OperationCanceledException)
+
+        var parent = uevent.DevPath[(uevent.DevPath.LastIndexOf('/') + 1)..];
+        if (Directory.Exists("/etc/mdevctl.d/" + parent) && await Shell(WithSimulatedSys(mountPoint, ["mdevctl", "start-parent-mdevs", parent])) is { } failed)
         {
-            // CMD has exited.
+            await Console.Error.WriteLineAsync($"mdev-sim run: udev: {failed}");
         }
     }
 

@@ -88,6 +88,128 @@ public sealed class RunCommandTests : IDisposable
         r.Stderr.Should().Contain("Unknown device \"/sys/devices/virtual/mtty/mtty\"");
     }
 
+    /// <summary>Waits (bounded) until N sockets are bound to the udev netlink group (2) in this network namespace.</summary>
+    private const string WaitBound =
+        "wait_bound() { for i in $(seq 600); do [ \"$(awk '$2==15 && $4==\"00000002\"' /proc/net/netlink | wc -l)\" -ge $1 ] && return; sleep 0.05; done; echo not-bound; }";
+
+    /// <summary>
+    /// udev events (issue 15 point 3): a libudev-style listener inside <c>run</c> (<c>Native/uevent-listen.c</c>) gets,
+    /// for an mdev created and removed through sysfs, every event in libudev's wire format (header checked) with
+    /// ACTION, DEVPATH, SUBSYSTEM, DRIVER, SEQNUM and USEC_INITIALIZED, each device's events in order and SEQNUM
+    /// strictly increasing; a listener in the host's network namespace gets none of them. The namespace has only
+    /// <c>lo</c>, up, and a private <c>/run/udev</c> with <c>control</c>.
+    /// </summary>
+    [Fact]
+    public async Task UdevEvents_ReachAListenerInsideRun_InOrder_AndNoneReachTheHost()
+    {
+        var listener = await BuildCheckerAsync("uevent-listen");
+        using var host = Process.Start(new ProcessStartInfo(listener, ["count", U]) { RedirectStandardInput = true, RedirectStandardOutput = true })!;
+        (await host.StandardOutput.ReadLineAsync().WaitAsync(ChildProcess.Timeout)).Should().Be("ready");
+
+        var r = await RunAsync(
+            null,
+            [],
+            WaitBound,
+            "ls /run/udev | tr '\\n' ' '; echo; ip -o link show | awk '{ print $2, ($3 ~ /[<,]UP[,>]/) }'",
+            $"{listener} watch {U} > {_dir.FullName}/watch.txt & W=$!",
+            "wait_bound 1",
+            $"echo {U} > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create && echo 1 > /sys/bus/mdev/devices/{U}/remove",
+            "wait $W; echo watch=$?");
+        host.StandardInput.Close();
+        var hostCount = await host.StandardOutput.ReadToEndAsync().WaitAsync(ChildProcess.Timeout);
+        await host.WaitForExitAsync();
+
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("control data \nlo: 1\nwatch=0\n");
+        hostCount.Should().Be("count 0\n", "the events stay in run's network namespace");
+        var lines = File.ReadAllLines(Path.Combine(_dir.FullName, "watch.txt"));
+        lines[0].Should().Be("ready");
+        var events = lines.Skip(1).Select(l => l.Split(' ')).ToArray();
+        events.Should().AllSatisfy(e => e.Should().HaveCount(6, string.Join(' ', e)).And.EndWith("USEC_INITIALIZED=yes"));
+        var seqnums = events.Select(e => ulong.Parse(e[3], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        seqnums.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        string Summary(string[] e) => $"{e[0]} {e[1].Replace(U, "U", StringComparison.Ordinal)} {e[2]} {e[4]}";
+        var mdev = events.Where(e => e[1] == $"/devices/virtual/mtty/mtty/{U}").Select(Summary);
+        mdev.Should().Equal(
+            "add /devices/virtual/mtty/mtty/U mdev DRIVER=",
+            "bind /devices/virtual/mtty/mtty/U mdev DRIVER=mtty",
+            "unbind /devices/virtual/mtty/mtty/U mdev DRIVER=",
+            "remove /devices/virtual/mtty/mtty/U mdev DRIVER=");
+        events.Where(e => e[1].StartsWith($"/devices/virtual/mtty/mtty/{U}/", StringComparison.Ordinal)).Select(Summary).Should().Equal(
+            "add /devices/virtual/mtty/mtty/U/vfio-dev/vfio0 vfio-dev DRIVER=",
+            "remove /devices/virtual/mtty/mtty/U/vfio-dev/vfio0 vfio-dev DRIVER=");
+    }
+
+    /// <summary>
+    /// The real libudev listener (systemd 252's <c>udevadm monitor --udev</c>, sd-device-monitor) accepts the messages:
+    /// it checks the sender's credentials, the magic and the header, then its BPF filter (from
+    /// <c>--subsystem-match=mdev</c>) compares our MurmurHash2 of SUBSYSTEM: the filtered monitor gets exactly the four
+    /// mdev events, the unfiltered one the vfio-dev ones too. The NVIDIA parent unbound and bound again: its PCI events
+    /// carry what <c>50-udev-default.rules</c>' path_id adds (<c>ID_PATH</c>, <c>ID_PATH_TAG</c>) after USEC_INITIALIZED.
+    /// </summary>
+    [Fact]
+    public async Task UdevadmMonitor_GetsTheEvents_AndItsSubsystemFilterUsesOurHash()
+    {
+        var d = _dir.FullName;
+        var r = await RunAsync(
+            null,
+            [],
+            WaitBound,
+            $"stdbuf -oL udevadm monitor --udev --property > {d}/all.txt & A=$!",
+            $"stdbuf -oL udevadm monitor --udev --property --subsystem-match=mdev > {d}/mdev.txt & B=$!",
+            "wait_bound 2",
+            $"echo {U} > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create && echo 1 > /sys/bus/mdev/devices/{U}/remove",
+            "echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/unbind && echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/bind",
+            $"for i in $(seq 600); do grep -q 'bind .*0000:3e:00.0 (pci)' {d}/all.txt && grep -q 'remove .*{U} (mdev)' {d}/mdev.txt && break; sleep 0.05; done",
+            "kill $A $B; wait");
+        r.ExitCode.Should().Be(0, r.ToString());
+
+        static string[][] Events(string file) => File.ReadAllText(file).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(b => b.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(b => b[0].StartsWith("UDEV ", StringComparison.Ordinal)).ToArray();
+        static string Summary(string[] e) =>
+            string.Join(' ', e.Skip(1).Where(l => !l.StartsWith("SEQNUM=", StringComparison.Ordinal) && !l.StartsWith("USEC_INITIALIZED=", StringComparison.Ordinal)));
+        var all = Events(Path.Combine(d, "all.txt"));
+        var mdev = Events(Path.Combine(d, "mdev.txt"));
+        var dev = $"DEVPATH=/devices/virtual/mtty/mtty/{U}";
+        mdev.Select(Summary).Should().Equal(
+            $"ACTION=add {dev} SUBSYSTEM=mdev",
+            $"ACTION=bind {dev} SUBSYSTEM=mdev DRIVER=mtty",
+            $"ACTION=unbind {dev} SUBSYSTEM=mdev",
+            $"ACTION=remove {dev} SUBSYSTEM=mdev");
+        all.Select(Summary).Should().Contain(mdev.Select(Summary)).And.Contain($"ACTION=add {dev}/vfio-dev/vfio0 SUBSYSTEM=vfio-dev");
+        all.Should().AllSatisfy(e => e.Should().Contain(l => l.StartsWith("SEQNUM=", StringComparison.Ordinal)).And.Contain(l => l.StartsWith("USEC_INITIALIZED=", StringComparison.Ordinal)));
+        mdev.Select(e => e.Single(l => l.StartsWith("USEC_INITIALIZED=", StringComparison.Ordinal))).Distinct().Should().HaveCount(1, "one device, initialized once");
+        var pci = all.Where(e => e.Contains("SUBSYSTEM=pci") && e.Contains("DEVPATH=/devices/pci0000:00/0000:3e:00.0")).ToArray();
+        pci.Select(e => e.Single(l => l.StartsWith("ACTION=", StringComparison.Ordinal))).Should().Contain(["ACTION=unbind", "ACTION=bind"]);
+        pci.Should().AllSatisfy(e => e.TakeLast(2).Should().Equal("ID_PATH=pci-0000:3e:00.0", "ID_PATH_TAG=pci-0000_3e_00_0"));
+        pci.Should().AllSatisfy(e => e[^3].Should().StartWith("USEC_INITIALIZED="));
+    }
+
+    /// <summary>
+    /// A listener that never reads does not hold anything up: with one stalled at the smallest receive buffer, 20
+    /// creates and removes all succeed, a reading listener still gets every event (all 20 removes, then the last
+    /// device's), and the stalled one finds its messages dropped (ENOBUFS), as a full netlink socket does.
+    /// </summary>
+    [Fact]
+    public async Task AStalledListener_BlocksNeitherTheCoreNorOtherListeners_ItsMessagesAreDropped()
+    {
+        var listener = await BuildCheckerAsync("uevent-listen");
+        var d = _dir.FullName;
+        var r = await RunAsync(
+            null,
+            [],
+            WaitBound,
+            $"mkfifo {d}/f; {listener} stall < {d}/f > {d}/stall.txt & S=$!; exec 3> {d}/f",
+            $"{listener} watch {U} > {d}/watch.txt & W=$!",
+            "wait_bound 2",
+            $"T=/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create; ok=0; for i in $(seq 20); do echo {U2} > $T && echo 1 > /sys/bus/mdev/devices/{U2}/remove && ok=$((ok+1)); done; echo ok=$ok",
+            $"echo {U} > $T && echo 1 > /sys/bus/mdev/devices/{U}/remove",
+            "wait $W; echo watch=$?; exec 3>&-; wait $S",
+            $"cat {d}/stall.txt; grep -c '^remove .*/{U2} mdev' {d}/watch.txt");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("ok=20\nwatch=0\nready\nENOBUFS\n20\n");
+    }
+
     [Fact]
     public async Task ArmedEnospc_IsNoSpaceLeftOnDevice_FromMdevctlStart_AndLeavesNothing()
     {
