@@ -86,12 +86,12 @@ public sealed class LibvirtTests(LibvirtSession session) : IClassFixture<Libvirt
         mdev.Element("path")!.Value.Should().Be(sysfs["path"]);
         Path.GetDirectoryName(sysfs["path"]).Should().Be(before.Path, "created on that parent");
         mdev.Element("parent")!.Value.Should().Be(libvirtName);
-        mdev.Element("driver")?.Element("name")?.Value.Should().Be(sysfs.GetValueOrDefault("driver"));
+        mdev.Element("driver")!.Element("name")!.Value.Should().Be(sysfs["driver"], "a created mdev is bound to its vendor's VFIO driver");
         var cap = Capability(mdev, "mdev");
         cap.Element("type")!.Attribute("id")!.Value.Should().Be(sysfs["type"]).And.Be(type);
         cap.Element("uuid")!.Value.Should().Be(uuid);
-        cap.Element("iommuGroup")?.Attribute("number")?.Value.Should().Be(sysfs.GetValueOrDefault("iommu"));
-        sysfs.Should().ContainKey("iommu", "a VFIO mdev has an IOMMU group");
+        cap.Element("parent_addr")!.Value.Should().Be(Path.GetFileName(Path.GetDirectoryName(sysfs["path"])));
+        cap.Element("iommuGroup")!.Attribute("number")!.Value.Should().Be(sysfs["iommu"], "a VFIO mdev has an IOMMU group");
 
         // The parent's instances are read again: one fewer, in libvirt as in sysfs.
         var during = await ParentFactsAsync(sysfsName);
