@@ -144,6 +144,33 @@ public sealed class LibvirtTests(LibvirtSession session) : IClassFixture<Libvirt
     }
 
     /// <summary>
+    /// Parent hot-plug through the NVIDIA driver's <c>unbind</c> and <c>bind</c> files: libvirt re-reads the parent on
+    /// its udev events (the <c>change</c> with <c>MDEV_STATE</c>), so its types go and come back with no restart.
+    /// </summary>
+    [Fact]
+    public async Task UnbindAndBindOfTheNvidiaParent_LibvirtsTypesFollow()
+    {
+        const string Types = "{ virsh nodedev-list --cap mdev_types | grep -c pci_0000_3e_00_0 || true; }"; // grep -c of none is 1
+        var bad = await session.RunAsync($"echo 0000:3e:00.7 > /sys/bus/pci/drivers/nvidia/unbind\n{Types}");
+        bad.Stderr.Should().Contain("No such device", bad.ToString());
+        bad.Stdout.Should().Be("1\n", "a failed unbind changes nothing");
+
+        var unbound = await RunOkAsync(
+            "echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/unbind || exit\n" +
+            $"for i in $(seq 100); do [ \"$({Types})\" = 0 ] && break; sleep 0.1; done\n" +
+            $"{Types}; ls /sys/class/mdev_bus | grep -c 0000:3e:00.0 || true");
+        unbound.Stdout.Should().Be("0\n0\n", unbound.ToString());
+        (await DumpXmlAsync("pci_0000_3e_00_0")).Element("driver").Should().BeNull("sysfs has no driver link now");
+
+        var bound = await RunOkAsync(
+            "echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/bind || exit\n" +
+            $"for i in $(seq 100); do [ \"$({Types})\" = 1 ] && break; sleep 0.1; done\n" +
+            $"{Types}; ls /sys/class/mdev_bus | grep -c 0000:3e:00.0 || true");
+        bound.Stdout.Should().Be("1\n1\n", bound.ToString());
+        await AssertParentMatchesAsync(await DumpXmlAsync("pci_0000_3e_00_0"), await ParentFactsAsync("0000:3e:00.0"));
+    }
+
+    /// <summary>
     /// libvirt's view (nodedev-info, the active and the whole list) against sysfs and mdevctl's configuration
     /// (<paramref name="listed"/>: the line of <c>mdevctl list --defined</c>, which adds " (active)" to a running one).
     /// </summary>
