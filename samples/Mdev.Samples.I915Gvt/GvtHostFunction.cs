@@ -5,7 +5,7 @@ namespace Mdev.Samples.I915Gvt;
 /// <summary>
 /// The iGPU as the PCI core shows it in sysfs (<see cref="PciHostFunction"/>): vendor 0x8086, the options' device id,
 /// class 0x030000 (VGA), revision 0x06; a PCI Express root-complex integrated endpoint (4096-byte config space, no
-/// link); BAR0 GTTMMADR (16 MiB, 64-bit), BAR2 GMADR (the aperture, 64-bit prefetchable), BAR4 64 I/O ports. The
+/// link); BAR0 GTTMMADR (16 MiB, 64-bit), BAR2 GMADR (the aperture, 64-bit prefetchable), BAR4 64 I/O ports; the boot VGA device. The
 /// subsystem ids (8086:2212) and the addresses are this sample's choice, not a measured machine's.
 /// </summary>
 internal static class GvtHostFunction
@@ -26,6 +26,7 @@ internal static class GvtHostFunction
         {
             Irq = 16,
             DmaMaskBits = 39,
+            BootVga = true,
         };
     }
 }

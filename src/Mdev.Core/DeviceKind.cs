@@ -11,8 +11,9 @@ namespace Mdev.Core;
 /// <c>dev_uevent</c> (drivers/base/core.c) emits, in this order: <c>MAJOR</c>, <c>MINOR</c>, <c>DEVNAME</c> (devices
 /// with a number), <c>DEVTYPE</c>, <c>DRIVER</c> (while bound), then the bus's variables. The device's <c>uevent</c>
 /// file reads exactly those, and every uevent of the device carries them after its caller's variables. The callbacks
-/// run on whatever thread reads the file or sends the event, with no lock of the core held; they must be thread-safe
-/// and should not throw (a throwing show reads as <c>EIO</c>).
+/// run on whatever thread reads the file or sends the event, never under the core's tree, list or uevent locks (a
+/// bind, unbind or registration event is built under the device's binding lock, <c>device_lock</c>, as in the kernel);
+/// they must be thread-safe and should not throw (a throwing show reads as <c>EIO</c>).
 /// </remarks>
 public sealed class DeviceKind
 {

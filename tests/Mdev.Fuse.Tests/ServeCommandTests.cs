@@ -99,6 +99,46 @@ public sealed class ServeCommandTests : IDisposable
         r[6].Stdout.Should().Be("6\n");
     }
 
+    /// <summary>
+    /// The parents as udev-based tools read them through the mount (issue 15 point 1): a PCI function's binary
+    /// <c>config</c> at an offset with dd, its size with stat, and every parent's <c>uevent</c> file.
+    /// </summary>
+    [Fact]
+    public async Task Serve_DefaultHost_ParentsReadAsTheirBusCoresMakeThem()
+    {
+        const string Igpu = "/sys/bus/pci/devices/0000:00:02.0";
+        const string Gpu = "/sys/bus/pci/devices/0000:3e:00.0";
+        var mountPoint = _work.CreateSubdirectory("sys").FullName;
+        await using var serve = ServeProcess.Start(mountPoint);
+        await serve.ReadLineAsync();
+
+        var r = await SysNamespace.RunAsync(mountPoint, _work.FullName,
+        [
+            $"dd if={Gpu}/config bs=1 skip=8192 count=4 status=none | od -An -tx1 | wc -c",
+            $"dd if={Gpu}/config bs=2 skip=1 count=1 status=none | od -An -tx1",
+            $"dd if={Igpu}/config bs=64 skip=1 count=1 status=none | od -An -tx1 -N4",
+            $"stat -c %s {Igpu}/config {Igpu}/vendor",
+            $"cat {Igpu}/uevent {Gpu}/uevent",
+            "cat /sys/devices/css0/0.0.0313/uevent /sys/devices/ap/card05/uevent /sys/devices/ap/card05/05.0047/uevent",
+            "cat /sys/devices/pci0000:00/uevent /sys/devices/css0/0.0.0313/dev_busid",
+        ]);
+
+        r[0].Stdout.Should().Be("0\n", "nothing past the end");
+        r[1].Stdout.Should().Be(" f2 13\n", "the M60's device id at offset 2");
+        r[2].Stdout.Should().Be(" 10 00 92 00\n", "the iGPU's PCI Express capability at 0x40: a root-complex integrated endpoint");
+        r[3].Stdout.Should().Be("4096\n4096\n");
+        r[4].Stdout.Should().Be(
+            "DRIVER=i915\nPCI_CLASS=30000\nPCI_ID=8086:1912\nPCI_SUBSYS_ID=8086:2212\nPCI_SLOT_NAME=0000:00:02.0\n" +
+            "MODALIAS=pci:v00008086d00001912sv00008086sd00002212bc03sc00i00\n" +
+            "DRIVER=nvidia\nPCI_CLASS=30200\nPCI_ID=10DE:13F2\nPCI_SUBSYS_ID=10DE:13F2\nPCI_SLOT_NAME=0000:3e:00.0\n" +
+            "MODALIAS=pci:v000010DEd000013F2sv000010DEsd000013F2bc03sc02i00\n");
+        r[5].Stdout.Should().Be(
+            "DRIVER=vfio_ccw\nST=0\nMODALIAS=css:t0\n" +
+            "DEVTYPE=ap_card\nDRIVER=cex4card\nDEV_TYPE=000D\nMODALIAS=ap:t0D\nMODE=cca\n" +
+            "DEVTYPE=ap_queue\nDRIVER=vfio_ap\nMODE=cca\n");
+        r[6].Stdout.Should().Be("0.0.2b09\n", "the root bus device's uevent is empty");
+    }
+
     [Fact]
     public async Task Serve_Sigint_Unmounts()
     {

@@ -33,6 +33,9 @@ public sealed class ParentSysfsTests
         sys.Read(dev + "/irq").Should().Be("16\n");
         sys.Read(dev + "/numa_node").Should().Be("-1\n");
         sys.Read(dev + "/dma_mask_bits").Should().Be("39\n");
+        sys.Read(dev + "/boot_vga").Should().Be("1\n");
+        sys.Read(dev + "/current_link_speed").Should().Be("Unknown\n", "an integrated endpoint has no link");
+        sys.Read(dev + "/max_link_width").Should().Be("0\n");
         sys.Read(dev + "/modalias").Should().Be("pci:v00008086d00001912sv00008086sd00002212bc03sc00i00\n");
         sys.Read(dev + "/resource").Split('\n')[..5].Should().Equal(
             "0x00000000f6000000 0x00000000f6ffffff 0x0000000000140204",

@@ -11,7 +11,8 @@ namespace Mdev.Vfio.Pci;
 /// config-space bytes: 256 conventional, 4096 PCI Express), <c>resource</c>, <c>irq</c>, <c>numa_node</c>,
 /// <c>local_cpus</c>, <c>local_cpulist</c>, <c>enable</c>, <c>dma_mask_bits</c>, <c>consistent_dma_mask_bits</c>,
 /// <c>modalias</c>, <c>driver_override</c>, <c>msi_bus</c>, <c>broken_parity_status</c>, <c>d3cold_allowed</c>,
-/// <c>ari_enabled</c>, <c>power_state</c>; and <c>pci_uevent</c>'s <c>PCI_CLASS</c>, <c>PCI_ID</c>, <c>PCI_SUBSYS_ID</c>,
+/// <c>ari_enabled</c>, <c>power_state</c>, <c>boot_vga</c> (VGA functions), <c>current_link_speed</c>,
+/// <c>current_link_width</c>, <c>max_link_speed</c>, <c>max_link_width</c> (PCI Express functions); and <c>pci_uevent</c>'s <c>PCI_CLASS</c>, <c>PCI_ID</c>, <c>PCI_SUBSYS_ID</c>,
 /// <c>PCI_SLOT_NAME</c>, <c>MODALIAS</c>. <see cref="AddTo"/> adds it below its root bus device
 /// <c>/sys/devices/pci&lt;domain&gt;:00</c> (added too when missing, a device with no bus: <c>uevent</c> and <c>power/</c>).
 /// </summary>
@@ -122,6 +123,11 @@ public sealed class PciHostFunction
     /// <summary>The number of CPUs (<c>nr_cpu_ids</c>), all local to the function: <c>local_cpus</c>, <c>local_cpulist</c>.</summary>
     public int CpuCount { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether this is the boot VGA device (<c>boot_vga</c> reads 1): only a VGA function (class 0x0300xx) has the file.
+    /// </summary>
+    public bool BootVga { get; init; }
+
     /// <summary>The config-space bytes as the <c>config</c> file reads them.</summary>
     public ReadOnlySpan<byte> Config => _config;
 
@@ -226,7 +232,41 @@ public sealed class PciHostFunction
             : throw new MdevException(Errno.EINVAL, $"{what}: '{text.TrimEnd('\n')}' is not a number");
     }
 
-    private List<MdevAttribute<Device>> Attributes() =>
+    /// <summary><c>pci_speed_string</c> of a link speed code (LNKCAP's or LNKSTA's low 4 bits), without LNKCAP2.</summary>
+    private static string SpeedText(int code) => code switch
+    {
+        1 => "2.5 GT/s PCIe",
+        2 => "5.0 GT/s PCIe",
+        3 => "8.0 GT/s PCIe",
+        4 => "16.0 GT/s PCIe",
+        5 => "32.0 GT/s PCIe",
+        _ => "Unknown",
+    };
+
+    private List<MdevAttribute<Device>> Attributes()
+    {
+        var attributes = CoreAttributes();
+        if (Header.ClassCode >> 8 == 0x0300)
+        {
+            // pci_dev_attrs_are_visible: boot_vga only on VGA functions.
+            attributes.Add(MdevAttribute<Device>.ReadOnly("boot_vga", _ => Flag(BootVga)));
+        }
+
+        if (ExpressType is not null)
+        {
+            // pcie_dev_attrs (pci-sysfs.c): from LNKCAP and LNKSTA of the PCI Express capability at 0x40.
+            uint lnkcap = BitConverter.ToUInt32(_config, 0x40 + 0x0c);
+            ushort lnksta = BitConverter.ToUInt16(_config, 0x40 + 0x12);
+            attributes.Add(MdevAttribute<Device>.ReadOnly("current_link_speed", _ => SpeedText(lnksta & 0xf) + "\n"));
+            attributes.Add(MdevAttribute<Device>.ReadOnly("current_link_width", _ => ((lnksta >> 4) & 0x3f).ToString(CultureInfo.InvariantCulture) + "\n"));
+            attributes.Add(MdevAttribute<Device>.ReadOnly("max_link_speed", _ => SpeedText((int)(lnkcap & 0xf)) + "\n"));
+            attributes.Add(MdevAttribute<Device>.ReadOnly("max_link_width", _ => ((lnkcap >> 4) & 0x3f).ToString(CultureInfo.InvariantCulture) + "\n"));
+        }
+
+        return attributes;
+    }
+
+    private List<MdevAttribute<Device>> CoreAttributes() =>
     [
         MdevAttribute<Device>.ReadOnly("power_state", _ => "D0\n"),
         MdevAttribute<Device>.ReadOnly("resource", _ => ResourceText()),

@@ -75,6 +75,11 @@ public sealed class PciHostFunctionTests
         sys.Read(Dev + "/ari_enabled").Should().Be("0\n");
         sys.Read(Dev + "/broken_parity_status").Should().Be("0\n");
         sys.Read(Dev + "/power_state").Should().Be("D0\n");
+        sys.Read(Dev + "/current_link_speed").Should().Be("8.0 GT/s PCIe\n");
+        sys.Read(Dev + "/current_link_width").Should().Be("16\n");
+        sys.Read(Dev + "/max_link_speed").Should().Be("8.0 GT/s PCIe\n");
+        sys.Read(Dev + "/max_link_width").Should().Be("16\n");
+        sys.Exists(Dev + "/boot_vga").Should().BeFalse("a 3D controller is not a VGA function");
 
         // A second function on the same root bus reuses the root device.
         Gpu("0000:3f:00.0").AddTo(core, "nvidia").SysfsPath.Should().Be("/sys/devices/pci0000:00/0000:3f:00.0");
@@ -139,6 +144,7 @@ public sealed class PciHostFunctionTests
         using var file = core.Sysfs.Open("/sys/devices/pci0000:00/0000:00:05.0/config", FileAccess.Read);
 
         file.Read(new byte[8192], 0).Should().Be(256);
+        core.Sysfs.Exists("/sys/devices/pci0000:00/0000:00:05.0/current_link_speed").Should().BeFalse("no PCI Express capability");
         core.Sysfs.Stat("/sys/devices/pci0000:00/0000:00:05.0/config").Size.Should().Be(256, "a binary attribute stats as its size");
         core.Sysfs.Read("/sys/devices/pci0000:00/0000:00:05.0/uevent").Should().Contain("PCI_CLASS=FF0000\n");
     }
