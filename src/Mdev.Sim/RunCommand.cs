@@ -128,7 +128,7 @@ internal static class RunCommand
         {
             using var mount = SysfsMount.Mount(host.Core.Sysfs, root.CreateSubdirectory("sys").FullName, new SysfsMountOptions { AllowOther = Environment.IsPrivilegedProcess });
             using var stopUdev = new CancellationTokenSource();
-            using var daemon = new UdevDaemon(host.Core, parsed.Udev ? uevent => RunMdevctlRuleAsync(uevent, mount.MountPoint) : null);
+            using var daemon = new UdevDaemon(host.Core, parsed.Udev ? uevent => RunMdevctlRuleAsync(uevent, mount.MountPoint) : null, "/run/udev/data");
             var udev = Task.Run(() => daemon.RunAsync(stopUdev.Token));
             int status = await RunCommandAsync(mount.MountPoint, parsed.Command);
             await stopUdev.CancelAsync();
@@ -178,15 +178,22 @@ internal static class RunCommand
     /// </summary>
     private static async Task<string?> MakePrivateUdevRunDirectoryAsync()
     {
-        Directory.CreateDirectory("/run/udev");
-        if (await Shell("mount", "-t", "tmpfs", "-o", "mode=0755", "udev", "/run/udev") is { } failed)
+        try
         {
-            return failed;
-        }
+            Directory.CreateDirectory("/run/udev");
+            if (await Shell("mount", "-t", "tmpfs", "-o", "mode=0755", "udev", "/run/udev") is { } failed)
+            {
+                return failed;
+            }
 
-        await File.WriteAllBytesAsync("/run/udev/control", []);
-        Directory.CreateDirectory("/run/udev/data");
-        return null;
+            await File.WriteAllBytesAsync("/run/udev/control", []);
+            Directory.CreateDirectory("/run/udev/data");
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"/run/udev: {ex.Message}";
+        }
     }
 
     /// <summary>

@@ -27,13 +27,15 @@ internal sealed class UdevDaemon : IDisposable
     private readonly UeventListener _listener;
     private readonly NetlinkSocketHandle _socket;
     private readonly Func<Uevent, Task>? _runPrograms;
-    private readonly UdevRules _rules = new();
+    private readonly UdevRules _rules;
 
     /// <summary>Subscribes to <paramref name="core"/>'s uevents now (so none made after this is missed) and opens the socket.</summary>
     /// <param name="core">The simulated kernel.</param>
     /// <param name="runPrograms">The RUN part of the rules (mdevctl's, with <c>--udev</c>), or null.</param>
-    public UdevDaemon(MdevCore core, Func<Uevent, Task>? runPrograms)
+    /// <param name="database">The udev database directory (<c>/run/udev/data</c>), or null for none.</param>
+    public UdevDaemon(MdevCore core, Func<Uevent, Task>? runPrograms, string? database)
     {
+        _rules = new UdevRules(database);
         _listener = core.SubscribeUevents(16384);
         _runPrograms = runPrograms;
         _socket = NetlinkSocketHandle.Open(LibC.NetlinkKobjectUevent, out int errno);

@@ -145,7 +145,8 @@ public sealed class RunCommandTests : IDisposable
     /// it checks the sender's credentials, the magic and the header, then its BPF filter (from
     /// <c>--subsystem-match=mdev</c>) compares our MurmurHash2 of SUBSYSTEM: the filtered monitor gets exactly the four
     /// mdev events, the unfiltered one the vfio-dev ones too. The NVIDIA parent unbound and bound again: its PCI events
-    /// carry what <c>50-udev-default.rules</c>' path_id adds (<c>ID_PATH</c>, <c>ID_PATH_TAG</c>) after USEC_INITIALIZED.
+    /// carry what <c>50-udev-default.rules</c>' path_id adds (<c>ID_PATH</c>, <c>ID_PATH_TAG</c>) after USEC_INITIALIZED,
+    /// and the udev database (<c>/run/udev/data</c>) has them for <c>udevadm info</c>; the removed devices have none.
     /// </summary>
     [Fact]
     public async Task UdevadmMonitor_GetsTheEvents_AndItsSubsystemFilterUsesOurHash()
@@ -161,8 +162,11 @@ public sealed class RunCommandTests : IDisposable
             $"echo {U} > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create && echo 1 > /sys/bus/mdev/devices/{U}/remove",
             "echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/unbind && echo 0000:3e:00.0 > /sys/bus/pci/drivers/nvidia/bind",
             $"for i in $(seq 600); do grep -q 'bind .*0000:3e:00.0 (pci)' {d}/all.txt && grep -q 'remove .*{U} (mdev)' {d}/mdev.txt && break; sleep 0.05; done",
-            "kill $A $B; wait");
+            "kill $A $B; wait",
+            "ls /run/udev/data",
+            "udevadm info --query=property --path=/sys/devices/pci0000:00/0000:3e:00.0 | grep -E '^(USEC_INITIALIZED|ID_PATH)' | sed 's/^USEC_INITIALIZED=[0-9]*$/USEC_INITIALIZED=N/'");
         r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("+pci:0000:3e:00.0\nUSEC_INITIALIZED=N\nID_PATH=pci-0000:3e:00.0\nID_PATH_TAG=pci-0000_3e_00_0\n");
 
         static string[][] Events(string file) => File.ReadAllText(file).Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
             .Select(b => b.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(b => b[0].StartsWith("UDEV ", StringComparison.Ordinal)).ToArray();
