@@ -30,6 +30,25 @@ public sealed class LibvirtTests(LibvirtSession session) : IClassFixture<Libvirt
         Lines(parts[0]).Should().BeEquivalentTo(Parents.Select(p => (string)p[1]), r.ToString());
     }
 
+    /// <summary>The AP bus's cards and queues (t15a's devices) as libvirt lists them: one node per sysfs device.</summary>
+    [Fact]
+    public async Task ApCardsAndQueues_AreTheApBusDevices_WithTheirAdapterAndDomain()
+    {
+        var r = await RunOkAsync("virsh nodedev-list --cap ap_card; virsh nodedev-list --cap ap_queue; echo ---; ls /sys/bus/ap/devices");
+        var parts = r.Stdout.Split("---\n");
+        var sysfs = Lines(parts[1]);
+        sysfs.Should().NotBeEmpty();
+        Lines(parts[0]).Should().BeEquivalentTo(sysfs.Select(d => "ap_" + d.Replace('.', '_')), r.ToString());
+        foreach (var queue in sysfs.Where(d => d.Contains('.', StringComparison.Ordinal)))
+        {
+            var xml = await DumpXmlAsync("ap_" + queue.Replace('.', '_'));
+            xml.Element("parent")!.Value.Should().Be("ap_card" + queue[..2]);
+            var cap = Capability(xml, "ap_queue");
+            Convert.ToInt32(cap.Element("ap-adapter")!.Value, 16).Should().Be(Convert.ToInt32(queue[..2], 16));
+            Convert.ToInt32(cap.Element("ap-domain")!.Value, 16).Should().Be(Convert.ToInt32(queue[3..], 16));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Parents))]
     public async Task ParentDumpxml_MatchesSysfs_FieldForField(string sysfsName, string libvirtName, string unused)
@@ -228,6 +247,19 @@ public sealed class LibvirtTests(LibvirtSession session) : IClassFixture<Libvirt
         {
             var address = sysname.Split('.').Select(p => Convert.ToInt32(p, 16)).ToArray();
             new[] { "cssid", "ssid", "devno" }.Select(e => Convert.ToInt32(css.Element(e)!.Value, 16)).Should().Equal(address);
+
+            // The device on the subchannel (dev_busid, "none" when there is none).
+            var busid = sysfs.Facts["dev_busid"];
+            if (busid == "none")
+            {
+                css.Element("channel_dev_addr").Should().BeNull();
+            }
+            else
+            {
+                var channel = css.Element("channel_dev_addr")!;
+                new[] { "cssid", "ssid", "devno" }.Select(e => Convert.ToInt32(channel.Element(e)!.Value, 16))
+                    .Should().Equal(busid.Split('.').Select(p => Convert.ToInt32(p, 16)));
+            }
         }
     }
 
@@ -256,7 +288,7 @@ public sealed class LibvirtTests(LibvirtSession session) : IClassFixture<Libvirt
         var r = await RunOkAsync(
             $"d=$(readlink -f /sys/class/mdev_bus/{sysfsName}); echo \"path=$d\"\n" +
             LinkFacts +
-            "for f in vendor device class; do [ ! -e \"$d/$f\" ] || echo \"$f=$(cat \"$d/$f\")\"; done\n" +
+            "for f in vendor device class dev_busid; do [ ! -e \"$d/$f\" ] || echo \"$f=$(cat \"$d/$f\")\"; done\n" +
             "for t in \"$d\"/mdev_supported_types/*; do id=${t##*/}; echo \"type=$id\"; [ ! -e \"$t/name\" ] || echo \"name/$id=$(cat \"$t/name\")\"; " +
             "echo \"api/$id=$(cat \"$t/device_api\")\"; echo \"avail/$id=$(cat \"$t/available_instances\")\"; done");
         var pairs = Lines(r.Stdout).Select(l => l.Split('=', 2)).ToList();
