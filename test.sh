@@ -13,6 +13,11 @@ cd "$(dirname "$0")"
 # listens to run's udev events; no udev daemon is ever started (policy-rc.d below forbids it while installing);
 # iproute2's ip brings lo up in run's network namespace.
 REQUIRED_PACKAGES=(fuse3 mdevctl gcc libc6-dev qemu-system-x86 busybox-static cpio udev iproute2)
+# LibvirtTests (Mdev.Fuse.Tests): Debian 12's libvirt 9.0, libvirtd with its node-device driver (libvirt-daemon, which
+# also pulls the QEMU driver; there is no separate nodedev package and no virtnodedevd in Debian 12) and virsh
+# (libvirt-clients). libvirt runs mdevctl for every mdev change. libvirtd is only ever started by the tests themselves
+# (tests/Mdev.Fuse.Tests/Libvirt/libvirt-session.sh, on private runtime directories); libvirt-daemon ships no service.
+REQUIRED_PACKAGES+=(libvirt-daemon libvirt-clients)
 missing=()
 for pkg in "${REQUIRED_PACKAGES[@]}"; do
   # "install ok installed" only: a removed package can linger in dpkg's database as config-files.
