@@ -133,6 +133,12 @@ public sealed partial class MdevCore
             }
 
             changes.Rollback();
+            lock (mdev.BindLock)
+            {
+                // What the probe and its undoing sent is dropped with the device: a failed create sends no uevent.
+                mdev.HeldUevents = null;
+            }
+
             lock (_mdevListLock)
             {
                 if (usesPool)

@@ -230,24 +230,29 @@ public sealed partial class MdevCore
     }
 
     /// <summary>
-    /// Sends a new device's first uevents under its binding lock (<c>device_lock</c>): <c>add</c>, then <c>bind</c> when
-    /// it is bound at this moment. From here on <see cref="Bind"/> and <see cref="Unbind"/> send their own events under
+    /// Sends a new device's first uevents under its binding lock (<c>device_lock</c>): <c>add</c>, then what its probe
+    /// sent meanwhile (<see cref="MdevDevice.HeldUevents"/>: the VFIO group's and <c>vfio-dev</c>'s <c>add</c>), then
+    /// <c>bind</c> when it is bound at this moment, as the kernel's device_add, probe and driver_bound order them. From here on <see cref="Bind"/> and <see cref="Unbind"/> send their own events under
     /// that lock, so a device's stream is always add (bind unbind)* remove, whatever races with the create.
     /// </summary>
     private void Announce(MdevDevice mdev)
     {
         lock (mdev.BindLock)
         {
-            var add = new PendingUevent(UeventAction.Add, mdev.DevPath, BusName);
-            if (mdev.Driver is { } driver)
+            // The kernel's order: the mdev's add (device_add), what the probe made (vfio/N, vfio-dev/vfioX), then bind.
+            var batch = new List<PendingUevent> { new(UeventAction.Add, mdev.DevPath, BusName) };
+            if (mdev.HeldUevents is { } held)
             {
-                _uevents.Publish([add, new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name)]);
-            }
-            else
-            {
-                _uevents.Publish(add);
+                batch.AddRange(held);
+                mdev.HeldUevents = null;
             }
 
+            if (mdev.Driver is { } driver)
+            {
+                batch.Add(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
+            }
+
+            _uevents.Publish(batch);
             mdev.Announced = true;
         }
     }
@@ -282,7 +287,11 @@ public sealed partial class MdevCore
             {
                 changes.Link(driverDir + "/" + mdev.Name, mdev.SysfsPath);
                 changes.Link(mdev.SysfsPath + "/driver", driverDir);
-                driver.Probe(mdev);
+                using (_uevents.Capture(mdev.Announced ? null : mdev.HeldUevents ??= []))
+                {
+                    driver.Probe(mdev);
+                }
+
                 if (mdev.Announced)
                 {
                     _uevents.Publish(new PendingUevent(UeventAction.Bind, mdev.DevPath, BusName, driver.Name));
@@ -316,7 +325,10 @@ public sealed partial class MdevCore
 
             try
             {
-                driver.Remove(mdev);
+                using (_uevents.Capture(mdev.Announced ? null : mdev.HeldUevents ??= []))
+                {
+                    driver.Remove(mdev);
+                }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -90,6 +90,12 @@ public sealed class MdevDevice
     internal bool Announced { get; set; }
 
     /// <summary>
+    /// The uevents a probe or remove sent before <see cref="Announced"/> (the class devices the VFIO driver makes and
+    /// takes down): sent right after the device's <c>add</c>, dropped with a failed create. Guarded by <see cref="BindLock"/>.
+    /// </summary>
+    internal List<PendingUevent>? HeldUevents { get; set; }
+
+    /// <summary>
     /// Opens the device for a user, as a VFIO device file does: the vendor's <see cref="ParentOps.Open"/> runs on the
     /// first open only and <see cref="ParentOps.Release"/> on the last close (the modern <c>open_device</c>/<c>close_device</c>
     /// rule; the 2016 core called them per file).

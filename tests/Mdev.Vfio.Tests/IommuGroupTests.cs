@@ -82,12 +82,14 @@ public sealed class IommuGroupTests
             events.Add(e);
         }
 
-        // The VFIO group's class device is announced when the VFIO mdev driver creates it during the probe; the mdev's own add and
-        // bind follow once the create has succeeded (the core sends no uevent for a create that fails). README lists this.
+        // The kernel's order: device_add's add of the mdev, then what the VFIO mdev driver's probe makes (the group's class
+        // device, vfio-dev/vfioX), then driver_bound's bind; at removal the driver's remove takes them down before unbind.
         events.Select(e => $"{e.ActionName} {e.Subsystem}").Should().Equal(
-            "add vfio", "add vfio-dev", "add mdev", "bind mdev", "remove vfio-dev", "remove vfio", "unbind mdev", "remove mdev");
-        events[0].Environment.Select(kv => kv.Key).Should().Equal("ACTION", "DEVPATH", "SUBSYSTEM", "MAJOR", "MINOR", "DEVNAME", "SEQNUM");
-        (events[0]["MAJOR"], events[0]["MINOR"], events[0]["DEVNAME"]).Should().Be(("242", "0", "vfio/0"));
+            "add mdev", "add vfio", "add vfio-dev", "bind mdev", "remove vfio-dev", "remove vfio", "unbind mdev", "remove mdev");
+        events.Select(e => e.SequenceNumber).Should().BeInAscendingOrder();
+        var groupAdd = events[1];
+        groupAdd.Environment.Select(kv => kv.Key).Should().Equal("ACTION", "DEVPATH", "SUBSYSTEM", "MAJOR", "MINOR", "DEVNAME", "SEQNUM");
+        (groupAdd["MAJOR"], groupAdd["MINOR"], groupAdd["DEVNAME"]).Should().Be(("242", "0", "vfio/0"));
         events[5]["DEVNAME"].Should().Be("vfio/0", "remove carries the node too");
     }
 
