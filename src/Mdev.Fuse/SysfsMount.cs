@@ -313,10 +313,15 @@ public sealed class SysfsMount : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes one request reach the loop so it sees the session's exit flag: a lookup of a name nobody has looked up (a
+    /// fresh GUID). A <c>stat</c> of the mount point itself is not enough: with the kernel cache on, the root's attributes
+    /// are answered from the cache for 60 s once any program has read them, and the loop would sleep on.
+    /// </summary>
     private void WakeLoop()
     {
-        var path = MountPoint;
-        new Thread(() => Directory.Exists(path)) { IsBackground = true, Name = "fuse wake " + path }.Start();
+        var probe = Path.Combine(MountPoint, ".mdev-fuse-wake-" + Guid.NewGuid().ToString("N"));
+        new Thread(() => File.Exists(probe)) { IsBackground = true, Name = "fuse wake " + MountPoint }.Start();
     }
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();
