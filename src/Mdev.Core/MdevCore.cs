@@ -35,7 +35,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     // paths; a bus's or class's device names in O(1), so adding and deleting cost the same at any tree size.
     private readonly Dictionary<string, Device> _treeDevices = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _treePaths = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _treeNames = new(StringComparer.Ordinal);
+    private readonly HashSet<(bool IsClass, string Space, string Name)> _treeNames = [];
 
     // Class name -> "/sys/class/<name>" (bounded by the number of classes); lock-free.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _classPaths = new(StringComparer.Ordinal);
@@ -160,7 +160,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         try
         {
             Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
-            changes.Directory(path);
+            changes.Directory(path, device.Name);
             changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, device, static d => UeventShow(d), static (d, text) => d.Core.SynthesizeUevent(d.DevPath, d.Subsystem ?? string.Empty, d.Driver, text, d.NumberVariables));
             if (number is not null)
             {
@@ -173,11 +173,11 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
                 Sysfs.EnsureDirectory($"/sys/bus/{bus}/devices");
                 Sysfs.EnsureDirectory($"/sys/bus/{bus}/drivers");
                 changes.Link(path + "/subsystem", $"/sys/bus/{bus}");
-                changes.Link($"/sys/bus/{bus}/devices/{device.Name}", path);
+                changes.Link($"/sys/bus/{bus}/devices/{device.Name}", path, device.Name);
                 if (driver is not null)
                 {
                     EnsureBusDriverFiles(bus, driver);
-                    changes.Link($"/sys/bus/{bus}/drivers/{driver}/{device.Name}", path);
+                    changes.Link($"/sys/bus/{bus}/drivers/{driver}/{device.Name}", path, device.Name);
                     changes.Link(path + "/driver", $"/sys/bus/{bus}/drivers/{driver}");
                 }
             }
@@ -189,7 +189,7 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
             if (deviceClass is not null)
             {
                 Sysfs.EnsureDirectory(ClassPath(deviceClass));
-                changes.Link($"/sys/class/{deviceClass}/{device.Name}", path);
+                changes.Link($"/sys/class/{deviceClass}/{device.Name}", path, device.Name);
             }
         }
         catch
@@ -322,9 +322,10 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     /// <summary>Synchronous <see cref="DisposeAsync"/> (for containers disposed synchronously); blocks while children are in use.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static string BusKey(string bus, string name) => "bus\0" + bus + "\0" + name;
+    // Keys of strings the device holds anyway (no key string of its own per device).
+    private static (bool IsClass, string Space, string Name) BusKey(string bus, string name) => (false, bus, name);
 
-    private static string ClassKey(string deviceClass, string name) => "class\0" + deviceClass + "\0" + name;
+    private static (bool IsClass, string Space, string Name) ClassKey(string deviceClass, string name) => (true, deviceClass, name);
 
     private void AddToTreeLocked(Device device)
     {

@@ -207,7 +207,7 @@ public sealed class VfioModule
 
             // An emulated group has no default domain: "unknown", and it cannot be changed.
             sysfs.AddAttribute(group.SysfsPath + "/type", rw, group, static _ => "unknown\n", static (g, _) => throw new MdevException(Errno.EINVAL, $"{g.SysfsPath}/type: the group has no default domain to change"));
-            sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+            sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
             sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
             classDevice = Core.AddCharDevice($"/sys/devices/virtual/vfio/{group.Id}", "vfio", new DeviceNumber(GroupMajor, group.Id, $"vfio/{group.Id}"));
 

@@ -31,6 +31,20 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
         _created.Add(path);
     }
 
+    /// <summary>A directory named by a string the caller holds anyway (see <see cref="SysfsTree.AddDirectory(string, string)"/>).</summary>
+    public void Directory(string path, string name)
+    {
+        tree.AddDirectory(path, name);
+        _created.Add(path);
+    }
+
+    /// <summary>A link named by a string the caller holds anyway (see <see cref="SysfsTree.AddLink(string, string, string)"/>).</summary>
+    public void Link(string path, string target, string name)
+    {
+        tree.AddLink(path, target, name);
+        _created.Add(path);
+    }
+
     /// <summary>Adds the attribute groups of <paramref name="owner"/> below <paramref name="directory"/>.</summary>
     public void Groups<TOwner>(string directory, IReadOnlyList<AttributeGroup<TOwner>> groups, TOwner owner)
         where TOwner : class

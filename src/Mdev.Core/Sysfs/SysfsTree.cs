@@ -6,7 +6,7 @@ namespace Mdev.Core.Sysfs;
 /// The simulated <c>/sys</c>: directories, attribute files and symlinks with sysfs semantics. It is the kernel/user
 /// boundary of the model: user space reads and writes text through <see cref="ISysfs"/> (or an open
 /// <see cref="SysfsOpenFile"/>); the kernel side (the mdev core, VFIO, vendor drivers) builds nodes with
-/// <see cref="AddDirectory"/>, <see cref="AddAttribute"/>, <see cref="AddLink"/> and <see cref="Remove"/>.
+/// <see cref="AddDirectory(string)"/>, <see cref="AddAttribute"/>, <see cref="AddLink(string, string)"/> and <see cref="Remove"/>.
 /// </summary>
 /// <remarks>
 /// <para>Locking: one lock (kernfs_rwsem's role) guards the structure. Show and store callbacks run outside it, so a
@@ -157,6 +157,12 @@ public sealed partial class SysfsTree : ISysfs
     /// <exception cref="MdevException"><c>EEXIST</c> when a node is already there, <c>ENOENT</c> when the parent is missing, <c>EINVAL</c> for a bad name.</exception>
     public void AddDirectory(string path) => AddNode(path, new SysfsDirectoryNode(CheckedName(path)));
 
+    /// <summary>
+    /// As <see cref="AddDirectory(string)"/>, named by a string the caller holds anyway (a device's name), so the node
+    /// does not hold a copy of its own; <paramref name="name"/> must be the last component of <paramref name="path"/>.
+    /// </summary>
+    internal void AddDirectory(string path, string name) => AddNode(path, new SysfsDirectoryNode(CheckedName(path, name)));
+
     /// <summary>Kernel side: creates an attribute file whose callbacks are already bound to their object.</summary>
     /// <param name="path">The absolute path of the new attribute.</param>
     /// <param name="mode">Its permission bits (checked against the kernel's rules).</param>
@@ -204,6 +210,20 @@ public sealed partial class SysfsTree : ISysfs
         AddNode(path, new SysfsLinkNode(CheckedName(path), target));
     }
 
+    /// <summary>
+    /// As <see cref="AddLink(string, string)"/>, named by a string the caller holds anyway (a device's name), so the
+    /// node does not hold a copy of its own; <paramref name="name"/> must be the last component of <paramref name="path"/>.
+    /// </summary>
+    internal void AddLink(string path, string target, string name)
+    {
+        if (!SysfsPath.IsBelowRoot(target))
+        {
+            throw new MdevException(Errno.EINVAL, $"link {path}: target {target} is not below {SysfsPath.Root}");
+        }
+
+        AddNode(path, new SysfsLinkNode(CheckedName(path, name), target));
+    }
+
     /// <summary>Kernel side: removes a node and everything below it; open files on removed attributes get <c>ENODEV</c>.</summary>
     /// <param name="path">The absolute path (a symlink is removed itself, not followed).</param>
     /// <exception cref="MdevException"><c>ENOENT</c> when nothing is there.</exception>
@@ -241,7 +261,7 @@ public sealed partial class SysfsTree : ISysfs
             {
                 if (!dir.TryGetChild(part, out var child))
                 {
-                    var created = new SysfsDirectoryNode(part) { Parent = dir };
+                    var created = new SysfsDirectoryNode(SysfsNames.Shared(part)) { Parent = dir };
                     dir.AddChild(created);
                     child = created;
                 }
@@ -282,6 +302,21 @@ public sealed partial class SysfsTree : ISysfs
         {
             dir.ForEachChild(MarkRemoved);
         }
+    }
+
+    private static string CheckedName(string path, string name)
+    {
+        if (!path.AsSpan(path.LastIndexOf('/') + 1).SequenceEqual(name))
+        {
+            throw new ArgumentException($"sysfs: {name} is not the last component of {path}", nameof(name));
+        }
+
+        if (!SysfsPath.IsValidName(name))
+        {
+            throw new MdevException(Errno.EINVAL, $"sysfs: invalid name in {path}");
+        }
+
+        return name;
     }
 
     private static string CheckedName(string path)
