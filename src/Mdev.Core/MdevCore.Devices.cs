@@ -293,13 +293,8 @@ public sealed partial class MdevCore
     }
 
     /// <summary>The device directory's own files: <c>remove</c>, <c>uevent</c>, <c>subsystem</c>, <c>power/</c>.</summary>
-    private static void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev)
-    {
-        changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, mdev, null, static (m, text) => m.Core.RemoveStore(m, text));
-        changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, mdev, static m => UeventShow(m.Driver?.Name), static (m, text) => m.Core.SynthesizeUevent(m.DevPath, BusName, m.Driver?.Name, text));
-        changes.Link(mdev.SysfsPath + "/subsystem", BusPath);
-        AddPowerDirectory(changes, mdev.SysfsPath);
-    }
+    private static void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev) =>
+        changes.Template(mdev.SysfsPath, MdevDeviceFiles, mdev);
 
     /// <summary>
     /// The kernel's order before a removal blocks (mainline): <c>remove</c> (device_remove_file_self), the type's link

@@ -30,6 +30,39 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
 
     internal const string BusPath = "/sys/bus/mdev";
 
+    // The driver core's default files as shared templates, each node made on its first lookup (SysfsTemplate). In this
+    // file, in this order: static initialisers of one file run in textual order.
+
+    /// <summary>
+    /// A device's <c>power/</c> group with runtime PM unsupported (dpm_sysfs_add, mainline 6.x): <c>control</c> ("auto"
+    /// or "on"), <c>runtime_status</c> "unsupported", and zero active/suspended times.
+    /// </summary>
+    private static readonly SysfsTemplate PowerFiles = new(
+        SysfsTemplateEntry.Attribute<PowerControl>("control", SysfsModes.ReadWrite, static c => c.Value + "\n", static (c, text) =>
+        {
+            // control_store: sysfs_streq against "auto" and "on" (one trailing newline, the string ends at a NUL).
+            c.Value = KernelText.SysfsStreq(text, "auto") ? "auto"
+                : KernelText.SysfsStreq(text, "on") ? "on"
+                : throw new MdevException(Errno.EINVAL, $"{c.DevicePath}/power/control: '{Printable(text)}' is neither auto nor on");
+        }),
+        SysfsTemplateEntry.Constant("runtime_status", "unsupported\n"),
+        SysfsTemplateEntry.Constant("runtime_active_time", "0\n"),
+        SysfsTemplateEntry.Constant("runtime_suspended_time", "0\n"));
+
+    /// <summary><c>power/</c> as an entry of a device directory; its <c>control</c> state is made with it.</summary>
+    private static readonly SysfsTemplateEntry PowerDirectory =
+        SysfsTemplateEntry.Directory("power", PowerFiles, static (_, deviceDirectory) => new PowerControl(deviceDirectory.Path));
+
+    /// <summary>An mdev's own files (mdev_device_create → device_add, mainline 6.x): <c>remove</c>, <c>uevent</c>, <c>subsystem</c>, <c>power/</c>.</summary>
+    private static readonly SysfsTemplate MdevDeviceFiles = new(
+        SysfsTemplateEntry.Attribute<MdevDevice>("remove", SysfsModes.WriteOnly, null, static (m, text) => m.Core.RemoveStore(m, text)),
+        SysfsTemplateEntry.Attribute<MdevDevice>("uevent", SysfsModes.ReadWrite, static m => UeventShow(m.Driver?.Name), static (m, text) => m.Core.SynthesizeUevent(m.DevPath, BusName, m.Driver?.Name, text)),
+        SysfsTemplateEntry.Link("subsystem", BusPath),
+        PowerDirectory);
+
+    // A tree device's default files, one template per (bus, class, has a dev_t); bounded by the buses and classes. Lock-free.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Bus, string? Class, bool Number), SysfsTemplate> _deviceFiles = new();
+
     private readonly Lock _treeLock = new();
     // Guarded by _treeLock. By path O(1); a subtree (a path and everything below it) in O(log n + k) through the sorted
     // paths; a bus's or class's device names in O(1), so adding and deleting cost the same at any tree size.
@@ -161,18 +194,13 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
         {
             Sysfs.EnsureDirectory(SysfsPath.DirectoryOf(path));
             changes.Directory(path, device.Name);
-            changes.Attribute(path + "/uevent", SysfsModes.ReadWrite, device, static d => UeventShow(d), static (d, text) => d.Core.SynthesizeUevent(d.DevPath, d.Subsystem ?? string.Empty, d.Driver, text, d.NumberVariables));
-            if (number is not null)
-            {
-                changes.Attribute(path + "/dev", SysfsModes.ReadOnly, device, static d => $"{d.Number!.Value.Major}:{d.Number.Value.Minor}\n", null);
-            }
 
-            AddPowerDirectory(changes, path);
+            // uevent, dev (with a dev_t), power/ and subsystem: shared per kind, made on first lookup.
+            changes.Template(path, DeviceFiles(bus, deviceClass, number is not null), device);
             if (bus is not null)
             {
                 Sysfs.EnsureDirectory($"/sys/bus/{bus}/devices");
                 Sysfs.EnsureDirectory($"/sys/bus/{bus}/drivers");
-                changes.Link(path + "/subsystem", $"/sys/bus/{bus}");
                 changes.Link($"/sys/bus/{bus}/devices/{device.Name}", path, device.Name);
                 if (driver is not null)
                 {
@@ -180,10 +208,6 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
                     changes.Link($"/sys/bus/{bus}/drivers/{driver}/{device.Name}", path, device.Name);
                     changes.Link(path + "/driver", $"/sys/bus/{bus}/drivers/{driver}");
                 }
-            }
-            else if (deviceClass is not null)
-            {
-                changes.Link(path + "/subsystem", ClassPath(deviceClass));
             }
 
             if (deviceClass is not null)
@@ -367,28 +391,37 @@ public sealed partial class MdevCore : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// The driver core's <c>power/</c> group of a device with runtime PM unsupported: <c>control</c> ("auto" or "on"),
-    /// <c>runtime_status</c> "unsupported", and zero active/suspended times.
+    /// A tree device's default files (device_add, mainline 6.x): <c>uevent</c>, <c>dev</c> when it has a <c>dev_t</c>,
+    /// <c>power/</c>, and <c>subsystem</c> to its bus, else its class.
     /// </summary>
+    private SysfsTemplate DeviceFiles(string? bus, string? deviceClass, bool number) =>
+        _deviceFiles.GetOrAdd((bus, deviceClass, number), static (key, core) =>
+        {
+            var entries = new List<SysfsTemplateEntry>
+            {
+                SysfsTemplateEntry.Attribute<Device>("uevent", SysfsModes.ReadWrite, static d => UeventShow(d), static (d, text) => d.Core.SynthesizeUevent(d.DevPath, d.Subsystem ?? string.Empty, d.Driver, text, d.NumberVariables)),
+                PowerDirectory,
+            };
+            if (key.Number)
+            {
+                entries.Add(SysfsTemplateEntry.Attribute<Device>("dev", SysfsModes.ReadOnly, static d => $"{d.Number!.Value.Major}:{d.Number.Value.Minor}\n", null));
+            }
+
+            if (key.Bus is not null)
+            {
+                entries.Add(SysfsTemplateEntry.Link("subsystem", "/sys/bus/" + key.Bus));
+            }
+            else if (key.Class is not null)
+            {
+                entries.Add(SysfsTemplateEntry.Link("subsystem", core.ClassPath(key.Class)));
+            }
+
+            return new SysfsTemplate([.. entries]);
+        }, this);
+
     /// <summary><c>/sys/class/&lt;name&gt;</c>, one shared string per class (every class device links to it).</summary>
     private string ClassPath(string deviceClass) =>
         _classPaths.GetOrAdd(deviceClass, static c => "/sys/class/" + c);
-
-    private static void AddPowerDirectory(SysfsChangeSet changes, string devicePath)
-    {
-        var power = devicePath + "/power";
-        changes.Directory(power);
-        changes.Attribute(power + "/control", SysfsModes.ReadWrite, new PowerControl(devicePath), static c => c.Value + "\n", static (c, text) =>
-        {
-            // control_store: sysfs_streq against "auto" and "on" (one trailing newline, the string ends at a NUL).
-            c.Value = KernelText.SysfsStreq(text, "auto") ? "auto"
-                : KernelText.SysfsStreq(text, "on") ? "on"
-                : throw new MdevException(Errno.EINVAL, $"{c.DevicePath}/power/control: '{Printable(text)}' is neither auto nor on");
-        });
-        changes.Attribute(power + "/runtime_status", SysfsModes.ReadOnly, static () => "unsupported\n", null);
-        changes.Attribute(power + "/runtime_active_time", SysfsModes.ReadOnly, static () => "0\n", null);
-        changes.Attribute(power + "/runtime_suspended_time", SysfsModes.ReadOnly, static () => "0\n", null);
-    }
 
     /// <summary><c>uevent_show</c>: <c>dev_uevent</c>'s variables (MAJOR, MINOR, DEVNAME, then DRIVER).</summary>
     private static string UeventShow(Device device) =>

@@ -1,4 +1,5 @@
 using Mdev.Core;
+using Mdev.Core.Sysfs;
 
 namespace Mdev.Vfio;
 
@@ -35,6 +36,16 @@ public sealed class VfioModule
     // group's sysfs directory and class device are gone (iommu_group_release frees it last), so a racing probe never
     // meets the old nodes under its new id.
     private readonly SortedDictionary<int, IommuGroup> _groups = [];
+
+    /// <summary>
+    /// An IOMMU group's attributes (drivers/iommu/iommu.c, mainline 6.x), shared by every group and made on first lookup:
+    /// <c>name</c>, <c>reserved_regions</c> (none for an emulated group) and <c>type</c> (an emulated group has no default
+    /// domain: "unknown", and it cannot be changed).
+    /// </summary>
+    private static readonly SysfsTemplate GroupFiles = new(
+        SysfsTemplateEntry.Attribute<IommuGroup>("name", SysfsModes.ReadOnly, static g => g.Name + "\n", null),
+        SysfsTemplateEntry.Constant("reserved_regions", string.Empty),
+        SysfsTemplateEntry.Attribute<IommuGroup>("type", SysfsModes.ReadWrite, static _ => "unknown\n", static (g, _) => throw new MdevException(Errno.EINVAL, $"{g.SysfsPath}/type: the group has no default domain to change")));
     private readonly Dictionary<MdevDevice, IommuGroup> _byDevice = [];
     private readonly IdAllocator _ids = new();
 
@@ -198,15 +209,9 @@ public sealed class VfioModule
         Device? classDevice = null;
         try
         {
-            var ro = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-            var rw = ro | UnixFileMode.UserWrite;
             sysfs.AddDirectory(group.SysfsPath);
             sysfs.AddDirectory(group.SysfsPath + "/devices");
-            sysfs.AddAttribute(group.SysfsPath + "/name", ro, group, static g => g.Name + "\n", null);
-            sysfs.AddAttribute(group.SysfsPath + "/reserved_regions", ro, static () => string.Empty, null);
-
-            // An emulated group has no default domain: "unknown", and it cannot be changed.
-            sysfs.AddAttribute(group.SysfsPath + "/type", rw, group, static _ => "unknown\n", static (g, _) => throw new MdevException(Errno.EINVAL, $"{g.SysfsPath}/type: the group has no default domain to change"));
+            sysfs.AddTemplate(group.SysfsPath, GroupFiles, group);
             sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
             sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
             classDevice = Core.AddCharDevice($"/sys/devices/virtual/vfio/{group.Id}", "vfio", new DeviceNumber(GroupMajor, group.Id, $"vfio/{group.Id}"));

@@ -233,6 +233,11 @@ public sealed partial class SysfsTree : ISysfs
         SysfsNode node;
         lock (_lock)
         {
+            if (TryRemovePending(path))
+            {
+                return;
+            }
+
             node = Resolve(path, followFinal: false);
             if (node.Parent is null)
             {
@@ -280,6 +285,11 @@ public sealed partial class SysfsTree : ISysfs
         SysfsNode? node;
         lock (_lock)
         {
+            if (TryRemovePending(path))
+            {
+                return true;
+            }
+
             if (TryResolve(path, followFinal: false, out node) != 0 || node!.Parent is null)
             {
                 return false;
@@ -293,6 +303,60 @@ public sealed partial class SysfsTree : ISysfs
 
         OnRemoved(parent, node);
         return true;
+    }
+
+    /// <summary>
+    /// Kernel side: gives the directory <paramref name="directory"/> the entries of <paramref name="template"/>, as
+    /// children of <paramref name="owner"/>; each becomes a node on its first lookup (see <see cref="SysfsTemplate"/>).
+    /// </summary>
+    /// <exception cref="MdevException"><c>ENOENT</c>/<c>ENOTDIR</c> for the directory, <c>EEXIST</c> when one of the names is taken.</exception>
+    internal void AddTemplate(string directory, SysfsTemplate template, object owner)
+    {
+        lock (_lock)
+        {
+            if (Resolve(directory, followFinal: true) is not SysfsDirectoryNode dir)
+            {
+                throw new MdevException(Errno.ENOTDIR, $"sysfs: {directory} is not a directory");
+            }
+
+            foreach (var entry in template.Entries)
+            {
+                if (dir.ContainsChild(entry.Name))
+                {
+                    throw new MdevException(Errno.EEXIST, $"sysfs: cannot create duplicate filename '{directory}/{entry.Name}'");
+                }
+            }
+
+            dir.SetTemplate(template, owner);
+        }
+    }
+
+    /// <summary>Kernel side: removes whatever is left of <paramref name="template"/>'s entries in <paramref name="directory"/>.</summary>
+    internal void RemoveTemplate(string directory, SysfsTemplate template)
+    {
+        foreach (var entry in template.Entries)
+        {
+            TryRemove(directory + "/" + entry.Name);
+        }
+    }
+
+    /// <summary>
+    /// Removes a template entry that no lookup has made a node of (nothing holds it, so nothing is marked or announced:
+    /// a kernel that never looked a name up has no dentry of it). Under the lock.
+    /// </summary>
+    private bool TryRemovePending(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        var name = path.AsSpan(slash + 1);
+        if (slash <= 0 || name.IsEmpty || name is "." or "..")
+        {
+            return false;
+        }
+
+        int hops = 0;
+        return TryResolve(path.AsSpan(0, slash), followFinal: true, ref hops, out var parent) == 0
+            && parent is SysfsDirectoryNode dir
+            && dir.TryRemovePending(name);
     }
 
     private static void MarkRemoved(SysfsNode node)
