@@ -32,10 +32,10 @@ public sealed class VfioModule
     /// </summary>
     public const int GroupMajor = 242;
 
-    // Guarded by Lock. Lookups by id and by device are O(log n) and O(1); an id returns to _ids only once the old
+    // Guarded by Lock. Lookups by id and by device are O(1) (ids are dense: a table indexed by id); an id returns to _ids only once the old
     // group's sysfs directory and class device are gone (iommu_group_release frees it last), so a racing probe never
     // meets the old nodes under its new id.
-    private readonly SortedDictionary<int, IommuGroup> _groups = [];
+    private readonly IommuGroupTable _groups = new();
 
     /// <summary>
     /// An IOMMU group's attributes (drivers/iommu/iommu.c, mainline 6.x), shared by every group and made on first lookup:
@@ -102,7 +102,7 @@ public sealed class VfioModule
         {
             lock (Lock)
             {
-                return _groups.Values.ToArray();
+                return _groups.ToArray();
             }
         }
     }
@@ -201,7 +201,7 @@ public sealed class VfioModule
         lock (Lock)
         {
             group = new IommuGroup(_ids.Allocate(), mdev);
-            _groups.Add(group.Id, group);
+            _groups.Add(group);
             _byDevice.Add(mdev, group);
         }
 
