@@ -112,6 +112,42 @@ public sealed class SysfsTemplateTests
         Expect.Errno(Errno.ENOENT, () => _tree.Read(Dir + "/value"));
     }
 
+    /// <summary>Four threads make the first lookup of one entry at once, 300 rounds: all must get the one node.</summary>
+    [Fact]
+    public void ConcurrentFirstLookups_AllGetTheOneNode_ManyRounds()
+    {
+        var dir = Resolve(Dir);
+        for (int round = 0; round < 300; round++)
+        {
+            _tree.AddTemplate(Dir, Files, _owner);
+            var seen = new SysfsNode?[4];
+            using var start = new Barrier(seen.Length);
+            var threads = Enumerable.Range(0, seen.Length).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                _tree.TryLookupChild(dir, "value", out seen[i]);
+            })).ToArray();
+            foreach (var thread in threads)
+            {
+                thread.Start();
+            }
+
+            foreach (var thread in threads)
+            {
+                thread.Join();
+            }
+
+            seen[0].Should().NotBeNull();
+            seen.Should().OnlyContain(n => ReferenceEquals(n, seen[0]), $"round {round}");
+            foreach (var name in new[] { "constant", "power", "subsystem", "value" })
+            {
+                _tree.Remove(Dir + "/" + name);
+            }
+        }
+
+        _tree.ReadDirectory(Dir).Select(e => e.Name).Should().Equal("real");
+    }
+
     [Fact]
     public void Directory_RemovedWithPendingEntries_LooksUpNothingAnyMore()
     {
