@@ -96,6 +96,12 @@ public sealed class Device
 
     internal bool Deleted { get; set; }
 
+    /// <summary>The nearest device of the tree above this one (by path), or null; guarded by the core's tree lock.</summary>
+    internal Device? TreeParent { get; set; }
+
+    /// <summary>The devices whose nearest tree device above is this one, or null when none ever was; guarded by the core's tree lock.</summary>
+    internal HashSet<Device>? TreeChildren { get; set; }
+
     /// <summary>The driver whose id table matches the device (<c>driver_match_device</c>): the one it was added with.</summary>
     internal string? MatchingDriver { get; }
 

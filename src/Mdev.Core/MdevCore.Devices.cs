@@ -79,9 +79,9 @@ public sealed partial class MdevCore
             entered = true;
 
             // device_add: the directory with the core's files, and the bus link.
-            changes.Directory(mdev.SysfsPath);
+            changes.Directory(mdev.SysfsPath, mdev.Name);
             AddCoreDeviceFiles(changes, mdev);
-            changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+            changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
 
             // An armed fault fails where the vendor's create would, so the rollback below runs as for a real failure.
             Faults.Check(FaultPoint.Create, FaultSite.Of(type, mdev.Name), $"create on {type.Name}");
@@ -96,7 +96,7 @@ public sealed partial class MdevCore
             }
 
             changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(parent), mdev);
-            changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+            changes.Link(type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
             if (Options.MdevTypeLinkDelay == TimeSpan.Zero)
             {
                 changes.Link(mdev.SysfsPath + "/mdev_type", type.SysfsPath);
@@ -299,13 +299,8 @@ public sealed partial class MdevCore
     }
 
     /// <summary>The device directory's own files: <c>remove</c>, <c>uevent</c>, <c>subsystem</c>, <c>power/</c>.</summary>
-    private static void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev)
-    {
-        changes.Attribute(mdev.SysfsPath + "/remove", SysfsModes.WriteOnly, mdev, null, static (m, text) => m.Core.RemoveStore(m, text));
-        changes.Attribute(mdev.SysfsPath + "/uevent", SysfsModes.ReadWrite, mdev, static m => UeventShow(m.Driver?.Name), static (m, text) => m.Core.SynthesizeUevent(m.DevPath, BusName, m.Driver?.Name, text));
-        changes.Link(mdev.SysfsPath + "/subsystem", BusPath);
-        AddPowerDirectory(changes, mdev.SysfsPath);
-    }
+    private static void AddCoreDeviceFiles(SysfsChangeSet changes, MdevDevice mdev) =>
+        changes.Template(mdev.SysfsPath, MdevDeviceFiles, mdev);
 
     /// <summary>
     /// The kernel's order before a removal blocks (mainline): <c>remove</c> (device_remove_file_self), the type's link
@@ -389,13 +384,13 @@ public sealed partial class MdevCore
         changes.Groups(mdev.SysfsPath, DeviceAttributeGroups(mdev.Parent), mdev);
         if (driver is not null)
         {
-            changes.Link(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name, mdev.SysfsPath);
+            changes.Link(BusPath + "/drivers/" + driver.Name + "/" + mdev.Name, mdev.SysfsPath, mdev.Name);
             changes.Link(mdev.SysfsPath + "/driver", driver.BusDirectory ??= BusPath + "/drivers/" + driver.Name);
         }
 
         AddCoreDeviceFiles(changes, mdev);
-        changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath);
-        changes.Link(mdev.Type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+        changes.Link(BusPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
+        changes.Link(mdev.Type.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
         changes.Link(mdev.SysfsPath + "/mdev_type", mdev.Type.SysfsPath);
         mdev.UnblockOpens();
     }

@@ -281,11 +281,11 @@ public sealed partial class MdevCore
                 mdev.Driver = driver;
             }
 
-            var driverDir = BusPath + "/drivers/" + driver.Name;
+            var driverDir = driver.BusDirectory ??= BusPath + "/drivers/" + driver.Name;
             var changes = new SysfsChangeSet(Sysfs);
             try
             {
-                changes.Link(driverDir + "/" + mdev.Name, mdev.SysfsPath);
+                changes.Link(driverDir + "/" + mdev.Name, mdev.SysfsPath, mdev.Name);
                 changes.Link(mdev.SysfsPath + "/driver", driverDir);
                 using (_uevents.Capture(mdev.Announced ? null : mdev.HeldUevents ??= []))
                 {

@@ -1,4 +1,5 @@
 using Mdev.Core;
+using Mdev.Core.Sysfs;
 
 namespace Mdev.Vfio;
 
@@ -31,10 +32,20 @@ public sealed class VfioModule
     /// </summary>
     public const int GroupMajor = 242;
 
-    // Guarded by Lock. Lookups by id and by device are O(log n) and O(1); an id returns to _ids only once the old
+    // Guarded by Lock. Lookups by id and by device are O(1) (ids are dense: a table indexed by id); an id returns to _ids only once the old
     // group's sysfs directory and class device are gone (iommu_group_release frees it last), so a racing probe never
     // meets the old nodes under its new id.
-    private readonly SortedDictionary<int, IommuGroup> _groups = [];
+    private readonly IommuGroupTable _groups = new();
+
+    /// <summary>
+    /// An IOMMU group's attributes (drivers/iommu/iommu.c, mainline 6.x), shared by every group and made on first lookup:
+    /// <c>name</c>, <c>reserved_regions</c> (none for an emulated group) and <c>type</c> (an emulated group has no default
+    /// domain: "unknown", and it cannot be changed).
+    /// </summary>
+    private static readonly SysfsTemplate GroupFiles = new(
+        SysfsTemplateEntry.Attribute<IommuGroup>("name", SysfsModes.ReadOnly, static g => g.Name + "\n", null),
+        SysfsTemplateEntry.Constant("reserved_regions", string.Empty),
+        SysfsTemplateEntry.Attribute<IommuGroup>("type", SysfsModes.ReadWrite, static _ => "unknown\n", static (g, _) => throw new MdevException(Errno.EINVAL, $"{g.SysfsPath}/type: the group has no default domain to change")));
     private readonly Dictionary<MdevDevice, IommuGroup> _byDevice = [];
     private readonly IdAllocator _ids = new();
 
@@ -91,7 +102,7 @@ public sealed class VfioModule
         {
             lock (Lock)
             {
-                return _groups.Values.ToArray();
+                return _groups.ToArray();
             }
         }
     }
@@ -190,7 +201,7 @@ public sealed class VfioModule
         lock (Lock)
         {
             group = new IommuGroup(_ids.Allocate(), mdev);
-            _groups.Add(group.Id, group);
+            _groups.Add(group);
             _byDevice.Add(mdev, group);
         }
 
@@ -198,16 +209,10 @@ public sealed class VfioModule
         Device? classDevice = null;
         try
         {
-            var ro = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-            var rw = ro | UnixFileMode.UserWrite;
             sysfs.AddDirectory(group.SysfsPath);
             sysfs.AddDirectory(group.SysfsPath + "/devices");
-            sysfs.AddAttribute(group.SysfsPath + "/name", ro, group, static g => g.Name + "\n", null);
-            sysfs.AddAttribute(group.SysfsPath + "/reserved_regions", ro, static () => string.Empty, null);
-
-            // An emulated group has no default domain: "unknown", and it cannot be changed.
-            sysfs.AddAttribute(group.SysfsPath + "/type", rw, group, static _ => "unknown\n", static (g, _) => throw new MdevException(Errno.EINVAL, $"{g.SysfsPath}/type: the group has no default domain to change"));
-            sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath);
+            sysfs.AddTemplate(group.SysfsPath, GroupFiles, group);
+            sysfs.AddLink(group.SysfsPath + "/devices/" + mdev.Name, mdev.SysfsPath, mdev.Name);
             sysfs.AddLink(mdev.SysfsPath + "/iommu_group", group.SysfsPath);
             classDevice = Core.AddCharDevice($"/sys/devices/virtual/vfio/{group.Id}", "vfio", new DeviceNumber(GroupMajor, group.Id, $"vfio/{group.Id}"));
 

@@ -4,6 +4,7 @@ namespace Mdev.Core.Sysfs;
 internal sealed class SysfsChangeSet(SysfsTree tree)
 {
     private readonly List<string> _created = [];
+    private List<(string Directory, SysfsTemplate Template)>? _templates;
 
     public void Directory(string path)
     {
@@ -31,6 +32,27 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
         _created.Add(path);
     }
 
+    /// <summary>The entries of <paramref name="template"/> in <paramref name="directory"/> (see <see cref="SysfsTree.AddTemplate"/>).</summary>
+    public void Template(string directory, SysfsTemplate template, object owner)
+    {
+        tree.AddTemplate(directory, template, owner);
+        (_templates ??= []).Add((directory, template));
+    }
+
+    /// <summary>A directory named by a string the caller holds anyway (see <see cref="SysfsTree.AddDirectory(string, string)"/>).</summary>
+    public void Directory(string path, string name)
+    {
+        tree.AddDirectory(path, name);
+        _created.Add(path);
+    }
+
+    /// <summary>A link named by a string the caller holds anyway (see <see cref="SysfsTree.AddLink(string, string, string)"/>).</summary>
+    public void Link(string path, string target, string name)
+    {
+        tree.AddLink(path, target, name);
+        _created.Add(path);
+    }
+
     /// <summary>Adds the attribute groups of <paramref name="owner"/> below <paramref name="directory"/>.</summary>
     public void Groups<TOwner>(string directory, IReadOnlyList<AttributeGroup<TOwner>> groups, TOwner owner)
         where TOwner : class
@@ -54,6 +76,17 @@ internal sealed class SysfsChangeSet(SysfsTree tree)
     /// <summary>Removes, newest first, everything this change set added.</summary>
     public void Rollback()
     {
+        // Template entries first: they sit in directories this set created or that existed before it.
+        if (_templates is not null)
+        {
+            for (int i = _templates.Count - 1; i >= 0; i--)
+            {
+                tree.RemoveTemplate(_templates[i].Directory, _templates[i].Template);
+            }
+
+            _templates = null;
+        }
+
         for (int i = _created.Count - 1; i >= 0; i--)
         {
             tree.TryRemove(_created[i]);

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 
 namespace Mdev.Core.Sysfs;
 
@@ -8,8 +9,10 @@ namespace Mdev.Core.Sysfs;
 /// directory, <c>power/</c>, an IOMMU group) holds its children in one sorted array (binary search, 8 bytes an
 /// entry); a directory that grows past <see cref="LargeThreshold"/> entries (<c>/sys/bus/mdev/devices</c>, a type's
 /// <c>devices/</c>) moves them once to a hash map (O(1) lookups, also by a span of the path, so resolving allocates
-/// nothing), whose sorted listing is built on the first readdir after a change and kept until the next one. All
-/// members are guarded by <see cref="SysfsTree"/>'s lock.
+/// nothing), whose sorted listing is built on the first readdir after a change and kept until the next one. A
+/// directory may also hold a <see cref="SysfsTemplate"/> with an owner: the template's entries are its children too,
+/// but each becomes a node (and moves into the children) only when it is first looked up, or never. All members are
+/// guarded by <see cref="SysfsTree"/>'s lock (a lookup may make a node).
 /// </remarks>
 internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
 {
@@ -17,44 +20,101 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
     internal const int LargeThreshold = 32;
 
     private SysfsNode[]? _small;
+    private LargeChildren? _large;
+    private SysfsTemplate? _template;
+    private object? _templateOwner;
     private int _smallCount;
-    private Dictionary<string, SysfsNode>? _large;
-    private Dictionary<string, SysfsNode>.AlternateLookup<ReadOnlySpan<char>> _largeBySpan;
 
-    // The large map's children in ordinal order, built by a listing and dropped by any change.
-    private SysfsNode[]? _sorted;
+    // Bit i: entry i of _template is a child that no lookup has made a node of yet.
+    private uint _pending;
 
     public override SysfsNodeKind Kind => SysfsNodeKind.Directory;
 
-    /// <summary>The number of children.</summary>
-    public int ChildCount => _large?.Count ?? _smallCount;
+    /// <summary>The number of children (template entries not yet made included).</summary>
+    public int ChildCount => (_large?.Map.Count ?? _smallCount) + BitOperations.PopCount(_pending);
+
+    /// <summary>
+    /// Gives the directory <paramref name="template"/>'s entries as children of <paramref name="owner"/> (made on first
+    /// lookup); the caller has checked that none of their names is taken. A directory holds one template at a time:
+    /// adding the same one again (after its entries were removed) is fine, another one only once none is pending.
+    /// </summary>
+    public void SetTemplate(SysfsTemplate template, object owner)
+    {
+        if (_pending != 0 && (!ReferenceEquals(template, _template) || !ReferenceEquals(owner, _templateOwner)))
+        {
+            throw new InvalidOperationException($"sysfs: {Name} holds another template's entries");
+        }
+
+        _template = template;
+        _templateOwner = owner;
+        _pending |= template.AllEntries;
+    }
+
+    /// <summary>Whether a template entry called <paramref name="childName"/> is pending (not made yet).</summary>
+    public bool IsPending(ReadOnlySpan<char> childName) => PendingIndex(childName) >= 0;
+
+    /// <summary>Removes the pending template entry called <paramref name="childName"/> without making it; false when there is none.</summary>
+    public bool TryRemovePending(ReadOnlySpan<char> childName)
+    {
+        int i = PendingIndex(childName);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        _pending &= ~(1u << i);
+        return true;
+    }
 
     /// <summary>The child called <paramref name="childName"/>, or false.</summary>
     public bool TryGetChild(string childName, [NotNullWhen(true)] out SysfsNode? child) => TryGetChild(childName.AsSpan(), out child);
 
-    /// <summary>The child called <paramref name="childName"/> (a span of a path), or false.</summary>
+    /// <summary>The child called <paramref name="childName"/> (a span of a path), or false; makes a pending template entry's node.</summary>
     public bool TryGetChild(ReadOnlySpan<char> childName, [NotNullWhen(true)] out SysfsNode? child)
     {
         if (_large is not null)
         {
-            return _largeBySpan.TryGetValue(childName, out child);
+            if (_large.BySpan.TryGetValue(childName, out child))
+            {
+                return true;
+            }
+        }
+        else
+        {
+            int i = IndexOf(childName);
+            if (i >= 0)
+            {
+                child = _small![i];
+                return true;
+            }
         }
 
-        int i = IndexOf(childName);
-        child = i >= 0 ? _small![i] : null;
-        return i >= 0;
+        int p = PendingIndex(childName);
+        if (p < 0)
+        {
+            child = null;
+            return false;
+        }
+
+        // First lookup of a template entry: its node from now on (until removed), so its identity is stable.
+        _pending &= ~(1u << p);
+        child = _template!.Entries[p].Create(_templateOwner!, this);
+        child.Parent = this;
+        AddChild(child);
+        return true;
     }
 
     /// <summary>Whether a child called <paramref name="childName"/> exists.</summary>
-    public bool ContainsChild(string childName) => _large?.ContainsKey(childName) ?? IndexOf(childName) >= 0;
+    public bool ContainsChild(string childName) =>
+        (_large?.Map.ContainsKey(childName) ?? IndexOf(childName) >= 0) || PendingIndex(childName) >= 0;
 
     /// <summary>Adds <paramref name="child"/> under its own name; the caller has checked that the name is free.</summary>
     public void AddChild(SysfsNode child)
     {
         if (_large is not null)
         {
-            _large.Add(child.Name, child);
-            _sorted = null;
+            _large.Map.Add(child.Name, child);
+            _large.Sorted = null;
             return;
         }
 
@@ -66,14 +126,14 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
 
         if (_smallCount == LargeThreshold)
         {
-            _large = new Dictionary<string, SysfsNode>(2 * LargeThreshold, StringComparer.Ordinal);
-            _largeBySpan = _large.GetAlternateLookup<ReadOnlySpan<char>>();
+            var large = new LargeChildren();
             for (int k = 0; k < _smallCount; k++)
             {
-                _large.Add(_small![k].Name, _small[k]);
+                large.Map.Add(_small![k].Name, _small[k]);
             }
 
-            _large.Add(child.Name, child);
+            large.Map.Add(child.Name, child);
+            _large = large;
             _small = null;
             _smallCount = 0;
             return;
@@ -94,19 +154,19 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
         _smallCount++;
     }
 
-    /// <summary>Removes the child called <paramref name="childName"/>; returns whether it was there.</summary>
+    /// <summary>Removes the child called <paramref name="childName"/> (a node or a pending template entry); returns whether it was there.</summary>
     public bool RemoveChild(string childName)
     {
         if (_large is not null)
         {
-            _sorted = null;
-            return _large.Remove(childName);
+            _large.Sorted = null;
+            return _large.Map.Remove(childName) || TryRemovePending(childName);
         }
 
         int i = IndexOf(childName);
         if (i < 0)
         {
-            return false;
+            return TryRemovePending(childName);
         }
 
         _smallCount--;
@@ -115,12 +175,12 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
         return true;
     }
 
-    /// <summary>Calls <paramref name="action"/> on every child (which must not add or remove children of this directory).</summary>
+    /// <summary>Calls <paramref name="action"/> on every child node (not on pending template entries, which no one holds); it must not add or remove children of this directory.</summary>
     public void ForEachChild(Action<SysfsNode> action)
     {
         if (_large is not null)
         {
-            foreach (var child in _large.Values)
+            foreach (var child in _large.Map.Values)
             {
                 action(child);
             }
@@ -134,34 +194,74 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
         }
     }
 
-    /// <summary>The entries of a listing, in ordinal name order.</summary>
+    /// <summary>The entries of a listing, in ordinal name order (pending template entries listed without making them).</summary>
     public SysfsDirectoryEntry[] ListEntries()
     {
         ReadOnlySpan<SysfsNode> children;
         if (_large is not null)
         {
-            if (_sorted is null)
+            if (_large.Sorted is null)
             {
-                var all = new SysfsNode[_large.Count];
-                _large.Values.CopyTo(all, 0);
+                var all = new SysfsNode[_large.Map.Count];
+                _large.Map.Values.CopyTo(all, 0);
                 Array.Sort(all, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                _sorted = all;
+                _large.Sorted = all;
             }
 
-            children = _sorted;
+            children = _large.Sorted;
         }
         else
         {
             children = _small.AsSpan(0, _smallCount);
         }
 
-        var list = new SysfsDirectoryEntry[children.Length];
-        for (int i = 0; i < children.Length; i++)
+        var list = new SysfsDirectoryEntry[children.Length + BitOperations.PopCount(_pending)];
+        int n = 0;
+        if (_pending == 0)
         {
-            list[i] = new SysfsDirectoryEntry(children[i].Name, children[i].Kind);
+            for (; n < children.Length; n++)
+            {
+                list[n] = new SysfsDirectoryEntry(children[n].Name, children[n].Kind);
+            }
+
+            return list;
+        }
+
+        // Merge the two ordinal-ordered runs: the nodes and the pending entries.
+        var entries = _template!.Entries;
+        int c = 0, e = 0;
+        while (c < children.Length || e < entries.Length)
+        {
+            if (e < entries.Length && (_pending & (1u << e)) == 0)
+            {
+                e++;
+                continue;
+            }
+
+            if (e < entries.Length && (c == children.Length || string.CompareOrdinal(entries[e].Name, children[c].Name) < 0))
+            {
+                list[n++] = new SysfsDirectoryEntry(entries[e].Name, entries[e].Kind);
+                e++;
+            }
+            else
+            {
+                list[n++] = new SysfsDirectoryEntry(children[c].Name, children[c].Kind);
+                c++;
+            }
         }
 
         return list;
+    }
+
+    private int PendingIndex(ReadOnlySpan<char> childName)
+    {
+        if (_pending == 0)
+        {
+            return -1;
+        }
+
+        int i = _template!.IndexOf(childName);
+        return i >= 0 && (_pending & (1u << i)) != 0 ? i : -1;
     }
 
     private int IndexOf(ReadOnlySpan<char> childName)
@@ -187,5 +287,22 @@ internal sealed class SysfsDirectoryNode(string name) : SysfsNode(name)
         }
 
         return ~lo;
+    }
+
+    /// <summary>The children of a directory past <see cref="LargeThreshold"/> entries (kept apart, so small directories do not carry its fields).</summary>
+    private sealed class LargeChildren
+    {
+        public LargeChildren()
+        {
+            Map = new Dictionary<string, SysfsNode>(2 * LargeThreshold, StringComparer.Ordinal);
+            BySpan = Map.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        public Dictionary<string, SysfsNode> Map { get; }
+
+        public Dictionary<string, SysfsNode>.AlternateLookup<ReadOnlySpan<char>> BySpan { get; }
+
+        // The map's children in ordinal order, built by a listing and dropped by any change.
+        public SysfsNode[]? Sorted { get; set; }
     }
 }

@@ -12,9 +12,12 @@ internal static class SysfsNames
         StringComparer.Ordinal,
         "remove", "uevent", "subsystem", "power", "control", "runtime_status", "runtime_active_time",
         "runtime_suspended_time", "driver", "mdev_type", "iommu_group", "devices", "name", "reserved_regions", "type",
-        "vfio-dev", "dev");
+        "vfio-dev", "dev", "device");
 
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup = Common.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary><paramref name="name"/>'s shared string when it is a common name, else <paramref name="name"/> itself.</summary>
+    public static string Shared(string name) => Lookup.TryGetValue(name, out var shared) ? shared : name;
 
     /// <summary>The last component of <paramref name="path"/>, shared when it is a common name.</summary>
     public static string NameOf(string path)

@@ -6,7 +6,7 @@ namespace Mdev.Core.Sysfs;
 /// The simulated <c>/sys</c>: directories, attribute files and symlinks with sysfs semantics. It is the kernel/user
 /// boundary of the model: user space reads and writes text through <see cref="ISysfs"/> (or an open
 /// <see cref="SysfsOpenFile"/>); the kernel side (the mdev core, VFIO, vendor drivers) builds nodes with
-/// <see cref="AddDirectory"/>, <see cref="AddAttribute"/>, <see cref="AddLink"/> and <see cref="Remove"/>.
+/// <see cref="AddDirectory(string)"/>, <see cref="AddAttribute"/>, <see cref="AddLink(string, string)"/> and <see cref="Remove"/>.
 /// </summary>
 /// <remarks>
 /// <para>Locking: one lock (kernfs_rwsem's role) guards the structure. Show and store callbacks run outside it, so a
@@ -157,6 +157,12 @@ public sealed partial class SysfsTree : ISysfs
     /// <exception cref="MdevException"><c>EEXIST</c> when a node is already there, <c>ENOENT</c> when the parent is missing, <c>EINVAL</c> for a bad name.</exception>
     public void AddDirectory(string path) => AddNode(path, new SysfsDirectoryNode(CheckedName(path)));
 
+    /// <summary>
+    /// As <see cref="AddDirectory(string)"/>, named by a string the caller holds anyway (a device's name), so the node
+    /// does not hold a copy of its own; <paramref name="name"/> must be the last component of <paramref name="path"/>.
+    /// </summary>
+    internal void AddDirectory(string path, string name) => AddNode(path, new SysfsDirectoryNode(CheckedName(path, name)));
+
     /// <summary>Kernel side: creates an attribute file whose callbacks are already bound to their object.</summary>
     /// <param name="path">The absolute path of the new attribute.</param>
     /// <param name="mode">Its permission bits (checked against the kernel's rules).</param>
@@ -204,6 +210,20 @@ public sealed partial class SysfsTree : ISysfs
         AddNode(path, new SysfsLinkNode(CheckedName(path), target));
     }
 
+    /// <summary>
+    /// As <see cref="AddLink(string, string)"/>, named by a string the caller holds anyway (a device's name), so the
+    /// node does not hold a copy of its own; <paramref name="name"/> must be the last component of <paramref name="path"/>.
+    /// </summary>
+    internal void AddLink(string path, string target, string name)
+    {
+        if (!SysfsPath.IsBelowRoot(target))
+        {
+            throw new MdevException(Errno.EINVAL, $"link {path}: target {target} is not below {SysfsPath.Root}");
+        }
+
+        AddNode(path, new SysfsLinkNode(CheckedName(path, name), target));
+    }
+
     /// <summary>Kernel side: removes a node and everything below it; open files on removed attributes get <c>ENODEV</c>.</summary>
     /// <param name="path">The absolute path (a symlink is removed itself, not followed).</param>
     /// <exception cref="MdevException"><c>ENOENT</c> when nothing is there.</exception>
@@ -213,6 +233,11 @@ public sealed partial class SysfsTree : ISysfs
         SysfsNode node;
         lock (_lock)
         {
+            if (TryRemovePending(path))
+            {
+                return;
+            }
+
             node = Resolve(path, followFinal: false);
             if (node.Parent is null)
             {
@@ -241,7 +266,7 @@ public sealed partial class SysfsTree : ISysfs
             {
                 if (!dir.TryGetChild(part, out var child))
                 {
-                    var created = new SysfsDirectoryNode(part) { Parent = dir };
+                    var created = new SysfsDirectoryNode(SysfsNames.Shared(part)) { Parent = dir };
                     dir.AddChild(created);
                     child = created;
                 }
@@ -260,6 +285,11 @@ public sealed partial class SysfsTree : ISysfs
         SysfsNode? node;
         lock (_lock)
         {
+            if (TryRemovePending(path))
+            {
+                return true;
+            }
+
             if (TryResolve(path, followFinal: false, out node) != 0 || node!.Parent is null)
             {
                 return false;
@@ -275,6 +305,60 @@ public sealed partial class SysfsTree : ISysfs
         return true;
     }
 
+    /// <summary>
+    /// Kernel side: gives the directory <paramref name="directory"/> the entries of <paramref name="template"/>, as
+    /// children of <paramref name="owner"/>; each becomes a node on its first lookup (see <see cref="SysfsTemplate"/>).
+    /// </summary>
+    /// <exception cref="MdevException"><c>ENOENT</c>/<c>ENOTDIR</c> for the directory, <c>EEXIST</c> when one of the names is taken.</exception>
+    internal void AddTemplate(string directory, SysfsTemplate template, object owner)
+    {
+        lock (_lock)
+        {
+            if (Resolve(directory, followFinal: true) is not SysfsDirectoryNode dir)
+            {
+                throw new MdevException(Errno.ENOTDIR, $"sysfs: {directory} is not a directory");
+            }
+
+            foreach (var entry in template.Entries)
+            {
+                if (dir.ContainsChild(entry.Name))
+                {
+                    throw new MdevException(Errno.EEXIST, $"sysfs: cannot create duplicate filename '{directory}/{entry.Name}'");
+                }
+            }
+
+            dir.SetTemplate(template, owner);
+        }
+    }
+
+    /// <summary>Kernel side: removes whatever is left of <paramref name="template"/>'s entries in <paramref name="directory"/>.</summary>
+    internal void RemoveTemplate(string directory, SysfsTemplate template)
+    {
+        foreach (var entry in template.Entries)
+        {
+            TryRemove(directory + "/" + entry.Name);
+        }
+    }
+
+    /// <summary>
+    /// Removes a template entry that no lookup has made a node of (nothing holds it, so nothing is marked or announced:
+    /// a kernel that never looked a name up has no dentry of it). Under the lock.
+    /// </summary>
+    private bool TryRemovePending(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        var name = path.AsSpan(slash + 1);
+        if (slash <= 0 || name.IsEmpty || name is "." or "..")
+        {
+            return false;
+        }
+
+        int hops = 0;
+        return TryResolve(path.AsSpan(0, slash), followFinal: true, ref hops, out var parent) == 0
+            && parent is SysfsDirectoryNode dir
+            && dir.TryRemovePending(name);
+    }
+
     private static void MarkRemoved(SysfsNode node)
     {
         node.Removed = true;
@@ -282,6 +366,21 @@ public sealed partial class SysfsTree : ISysfs
         {
             dir.ForEachChild(MarkRemoved);
         }
+    }
+
+    private static string CheckedName(string path, string name)
+    {
+        if (!path.AsSpan(path.LastIndexOf('/') + 1).SequenceEqual(name))
+        {
+            throw new ArgumentException($"sysfs: {name} is not the last component of {path}", nameof(name));
+        }
+
+        if (!SysfsPath.IsValidName(name))
+        {
+            throw new MdevException(Errno.EINVAL, $"sysfs: invalid name in {path}");
+        }
+
+        return name;
     }
 
     private static string CheckedName(string path)
