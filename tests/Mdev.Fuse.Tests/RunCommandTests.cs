@@ -25,6 +25,21 @@ public sealed class RunCommandTests : IDisposable
     }
 
     /// <summary>
+    /// The unmount at the end of a run after CMD used libudev (<c>udevadm info</c>: statfs, the root's attributes): with
+    /// the kernel cache on, a <c>stat</c> of the mount point could be answered from the cache and not wake the request
+    /// loop, which then slept until the unmount gave up (10 s) and left the mount and its directory behind ("cannot
+    /// remove ...: Device or resource busy"). Seen with udevadm and libvirtd; the wake-up is now a lookup of a fresh name.
+    /// </summary>
+    [Fact]
+    public async Task AfterTheCommandUsedLibudev_TheRunUnmountsAndRemovesItsDirectory()
+    {
+        var r = await RunAsync(null, [], "udevadm info --path=/sys/devices/virtual/mtty/mtty >/dev/null && stat -c %F /sys/devices/virtual/mtty/mtty");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("directory\n");
+        r.Stderr.Should().NotContain("cannot remove", r.ToString());
+    }
+
+    /// <summary>
     /// The deadlock's fix, by design: the bind over <c>/sys</c> exists only in the command's namespace; the server's own
     /// <c>/sys</c> (seen through <c>/proc/&lt;server&gt;/mountinfo</c>, the command's parent) is still the kernel's sysfs,
     /// and the udev emulation's mdevctl sees the mount as the command does.
