@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 live="${1:-1000}"
 runs=5
 
-dotnet build -c Release samples/Mdev.Samples.Host >/dev/null
-sim="samples/Mdev.Samples.Host/bin/Release/net10.0/mdev-sim"
+dotnet build -c Release src/Mdev.Sim >/dev/null
+sim="src/Mdev.Sim/bin/Release/net10.0/mdev-sim"
 work="$(mktemp -d /tmp/mdevctl-ratio.XXXXXX)"
 mkdir -p "$work/mnt" "$work/tmpfs"
 "$sim" serve --mount "$work/mnt" >"$work/serve.log" 2>&1 &
